@@ -1,0 +1,43 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vd-cloudauth-client.h"
+#include "vd-verification.h"
+
+G_BEGIN_DECLS
+
+#define VD_TYPE_DESK (vd_desk_get_type ())
+G_DECLARE_FINAL_TYPE (VdDesk, vd_desk, VD, DESK, GObject)
+
+/* The one verification workflow that every front end goes through: find the credentials (or
+ * the training simulator), validate, sign and submit, and turn whatever happens into a
+ * VdVerification with its verdict. In training mode the desk runs the simulator in-process
+ * with its own key pair and nothing can reach the real service. */
+VdDesk            *vd_desk_new                (VdCloudauthClient *client);
+VdCloudauthClient *vd_desk_get_client         (VdDesk *self);
+/* Starts (or stops) the in-process simulator. */
+gboolean           vd_desk_set_training       (VdDesk   *self,
+                                               gboolean  training,
+                                               GError  **error);
+gboolean           vd_desk_get_training       (VdDesk *self);
+/* The simulator while in training mode (for the sample customers and the tests), else NULL. */
+struct _VdSimulator *vd_desk_get_simulator    (VdDesk *self);
+/* Credentials to use outside training mode; NULL clears them (then the desk looks them up in
+ * the environment at each verification). */
+void               vd_desk_set_credentials    (VdDesk        *self,
+                                               VdCredentials *credentials);
+
+/* Never fails: every failure (bad input, no credentials, network, gateway) is a verification
+ * with outcome ERROR or UNKNOWN and a verdict that says what to do — except cancellation, which
+ * returns G_IO_ERROR_CANCELLED. */
+void               vd_desk_verify_async       (VdDesk                *self,
+                                               const VdVerifyRequest *request,
+                                               GCancellable          *cancellable,
+                                               GAsyncReadyCallback    callback,
+                                               gpointer               user_data);
+VdVerification    *vd_desk_verify_finish      (VdDesk        *self,
+                                               GAsyncResult  *result,
+                                               GError       **error);
+
+G_END_DECLS

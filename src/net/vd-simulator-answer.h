@@ -1,0 +1,25 @@
+#pragma once
+
+#include "vd-params.h"
+#include "vd-simulator.h"
+
+G_BEGIN_DECLS
+
+/* The business side of the simulator, apart from HTTP and authentication: given the accepted
+ * business parameters, the answer body the gateway sends, chosen by the rules in
+ * vd-sample-customers.h. @request_id is put in the answer. Returns the body; sets
+ * @content_type ("application/json;charset=utf-8" or "text/xml;charset=utf-8"). */
+char *vd_simulator_answer_build (const VdParams *params,
+                                 VdAnswerShape   shape,
+                                 const char     *request_id,
+                                 GDateTime      *today,
+                                 const char    **content_type);
+
+/* A gateway error body ({"RequestId","HostId","Code","Message","Recommend"} or XML <Error>). */
+char *vd_simulator_error_build  (const char  *code,
+                                 const char  *message,
+                                 const char  *request_id,
+                                 gboolean     xml,
+                                 const char **content_type);
+
+G_END_DECLS

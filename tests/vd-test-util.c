@@ -1,0 +1,32 @@
+#include "vd-test-util.h"
+
+static gboolean
+on_deadline (gpointer data)
+{
+  gboolean *expired = data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+vd_test_wait_for_flag (gboolean *flag,
+                       guint     timeout_ms)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_deadline, &expired);
+
+  while (!*flag && !expired)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!expired)
+    g_source_remove (id);
+  else if (!*flag)
+    g_error ("timed out after %u ms waiting for the main loop", timeout_ms);
+}
+
+GDateTime *
+vd_test_today (void)
+{
+  return g_date_time_new_utc (2026, 11, 28, 12, 0, 0);
+}
