@@ -14,7 +14,7 @@ typedef enum {
   VD_ID_NUMBER_ERROR_LENGTH,          /* not 18 characters after removing spaces */
   VD_ID_NUMBER_ERROR_CHARACTER,       /* not 17 digits + digit or X */
   VD_ID_NUMBER_ERROR_REGION,          /* no such province, or an impossible region code */
-  VD_ID_NUMBER_ERROR_DATE,            /* not a real calendar date, or before 1900 */
+  VD_ID_NUMBER_ERROR_DATE,            /* not a real calendar date, or before 1800 */
   VD_ID_NUMBER_ERROR_FUTURE_DATE,     /* birth date after today */
   VD_ID_NUMBER_ERROR_CHECK_CHARACTER, /* the last character is not the computed one */
 } VdIdNumberError;

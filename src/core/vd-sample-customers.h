@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  *  2. An ID number in the table below with another name → 3101 (name does not match).
  *  3. An ID number in the table below with its name → that row's outcome.
  *  4. Any other valid number whose sequence digits (positions 15–17) are 999 → 3102 (no such
- *     person in the authority database).
+ *     person in the authority database); with sequence digits 000 → 3103 (the number passes
+ *     GB 11643, but no such number is ever issued, so the service calls it invalid).
  *  5. Anything else passes (VerifyStatus 1) with a score of 90–99 taken from a hash of the name
  *     and number, so the same input always gets the same answer. */
 typedef struct {
