@@ -1,1 +1,246 @@
+#define G_LOG_DOMAIN "verifydesk-cli"
+
 #include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+
+#include "vd-cli.h"
+#include "vd-desk.h"
+
+typedef struct {
+  char     *name;
+  char     *id_number;
+  char     *face_url;
+  char     *front_url;
+  char     *back_url;
+  char     *user_id;
+  char     *biz_type;
+  char     *biz_id;
+  char     *endpoint;
+  char     *signature;
+  gboolean  training;
+  gboolean  json;
+} VerifyOptions;
+
+typedef struct {
+  GMainLoop      *loop;
+  VdVerification *verification;
+  GError         *error;
+} VerifyWait;
+
+static void
+verify_options_clear (VerifyOptions *options)
+{
+  g_free (options->name);
+  g_free (options->id_number);
+  g_free (options->face_url);
+  g_free (options->front_url);
+  g_free (options->back_url);
+  g_free (options->user_id);
+  g_free (options->biz_type);
+  g_free (options->biz_id);
+  g_free (options->endpoint);
+  g_free (options->signature);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VerifyOptions, verify_options_clear)
+
+static gboolean
+parse_options (VerifyOptions *options,
+               int           *argc,
+               char        ***argv,
+               GError       **error)
+{
+  const GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &options->name,
+      N_("The customer’s name as on the ID card"), N_("NAME") },
+    { "id-number", 0, 0, G_OPTION_ARG_STRING, &options->id_number,
+      N_("The 18-character resident ID number"), N_("NUMBER") },
+    { "face-url", 0, 0, G_OPTION_ARG_STRING, &options->face_url,
+      N_("Public http(s) URL of the face photo"), N_("URL") },
+    { "front-url", 0, 0, G_OPTION_ARG_STRING, &options->front_url,
+      N_("Public http(s) URL of the ID card’s portrait side"), N_("URL") },
+    { "back-url", 0, 0, G_OPTION_ARG_STRING, &options->back_url,
+      N_("Public http(s) URL of the ID card’s national-emblem side"), N_("URL") },
+    { "user-id", 0, 0, G_OPTION_ARG_STRING, &options->user_id,
+      N_("The customer’s account ID in your system (optional)"), N_("ID") },
+    { "biz-type", 0, 0, G_OPTION_ARG_STRING, &options->biz_type,
+      N_("The verification scenario (BizType) from the Cloudauth console"), N_("TYPE") },
+    { "biz-id", 0, 0, G_OPTION_ARG_STRING, &options->biz_id,
+      N_("Resubmit the task with this BizId (default: a new task)"), N_("ID") },
+    { "endpoint", 0, 0, G_OPTION_ARG_STRING, &options->endpoint,
+      N_("The Cloudauth gateway (default https://cloudauth.aliyuncs.com/)"), N_("URL") },
+    { "signature", 0, 0, G_OPTION_ARG_STRING, &options->signature,
+      N_("Signature scheme: v3 (default) or v1"), N_("SCHEME") },
+    { "training", 0, 0, G_OPTION_ARG_NONE, &options->training,
+      N_("Verify against the built-in simulator: results are simulated"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
+      N_("Print one JSON object instead of text"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Submits a customer’s name, ID number and photos to Cloudauth and prints the verdict.\n"
+                                  "Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET\n"
+                                  "and ALIBABA_CLOUD_SECURITY_TOKEN. Exit status: 0 passed, 1 not passed, 2 anything else."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+/* Checks what the options themselves must satisfy, before the request is built. */
+static gboolean
+check_options (const VerifyOptions *options,
+               int                  argc,
+               char               **argv,
+               VdSignatureScheme   *scheme,
+               GError             **error)
+{
+  static const struct { const char *flag; gsize offset; } required[] = {
+    { "--name", G_STRUCT_OFFSET (VerifyOptions, name) },
+    { "--id-number", G_STRUCT_OFFSET (VerifyOptions, id_number) },
+    { "--face-url", G_STRUCT_OFFSET (VerifyOptions, face_url) },
+  };
+
+  if (argc > 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("unexpected argument “%s”: every value goes after its option"), argv[1]);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+    {
+      const char *value = G_STRUCT_MEMBER (const char *, options, required[i].offset);
+
+      if (value == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                       _("%s is required (see --help)"), required[i].flag);
+          return FALSE;
+        }
+    }
+
+  *scheme = VD_SIGNATURE_V3;
+  if (options->signature != NULL && !vd_signature_scheme_parse (options->signature, scheme))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--signature must be v3 or v1, not “%s”"), options->signature);
+      return FALSE;
+    }
+
+  if (options->training && options->endpoint != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--training cannot be combined with --endpoint: training never reaches a real service"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static VdVerifyRequest *
+build_request (const VerifyOptions *options)
+{
+  VdVerifyRequest *request = vd_verify_request_new_task (options->biz_type);
+
+  if (options->biz_id != NULL)
+    {
+      g_free (request->biz_id);
+      request->biz_id = g_strdup (options->biz_id);
+    }
+  request->name = g_strdup (options->name);
+  request->id_number = g_strdup (options->id_number);
+  request->face_url = g_strdup (options->face_url);
+  request->front_url = g_strdup (options->front_url);
+  request->back_url = g_strdup (options->back_url);
+  request->user_id = g_strdup (options->user_id);
+
+  return request;
+}
+
+static void
+on_verified (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  VerifyWait *wait = user_data;
+
+  wait->verification = vd_desk_verify_finish (VD_DESK (source), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static int
+exit_code_for (const VdVerification *verification)
+{
+  switch (verification->outcome)
+    {
+    case VD_OUTCOME_PASSED:
+      return VD_CLI_EXIT_PASSED;
+    case VD_OUTCOME_NOT_PASSED:
+      return VD_CLI_EXIT_NOT_PASSED;
+    case VD_OUTCOME_ERROR:
+    case VD_OUTCOME_UNKNOWN:
+    default:
+      return VD_CLI_EXIT_ERROR;
+    }
+}
+
+int
+vd_cli_verify (int    argc,
+               char **argv)
+{
+  g_auto(VerifyOptions) options = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VdVerifyRequest) request = NULL;
+  g_autoptr(VdCloudauthClient) client = NULL;
+  g_autoptr(VdDesk) desk = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *output = NULL;
+  VerifyWait wait = { 0 };
+  VdSignatureScheme scheme;
+  int status;
+
+  if (!parse_options (&options, &argc, &argv, &error) ||
+      !check_options (&options, argc, argv, &scheme, &error))
+    return vd_cli_fail ("%s", error->message);
+
+  /* Bad input is refused here, in one line, before anything is sent. */
+  request = build_request (&options);
+  if (!vd_verify_request_validate (request, NULL, &error))
+    return vd_cli_fail ("%s", error->message);
+
+  client = vd_cloudauth_client_new ();
+  vd_cloudauth_client_set_signature (client, scheme);
+  if (options.endpoint != NULL &&
+      !vd_cloudauth_client_set_endpoint (client, options.endpoint, &error))
+    return vd_cli_fail ("%s", error->message);
+
+  desk = vd_desk_new (client);
+  if (options.training && !vd_desk_set_training (desk, TRUE, &error))
+    return vd_cli_fail (_("cannot start the training simulator: %s"), error->message);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  vd_desk_verify_async (desk, request, NULL, on_verified, &wait);
+  g_main_loop_run (loop);
+
+  if (wait.verification == NULL)
+    {
+      status = vd_cli_fail ("%s", wait.error->message);
+      g_clear_error (&wait.error);
+      return status;
+    }
+
+  output = options.json ? vd_cli_format_json (wait.verification)
+                        : vd_cli_format_text (wait.verification);
+  fputs (output, stdout);
+  fflush (stdout);
+
+  status = exit_code_for (wait.verification);
+  vd_verification_unref (wait.verification);
+  return status;
+}

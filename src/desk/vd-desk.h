@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "vd-cloudauth-client.h"
+#include "vd-simulator.h"
 #include "vd-verification.h"
 
 G_BEGIN_DECLS
@@ -22,7 +23,7 @@ gboolean           vd_desk_set_training       (VdDesk   *self,
                                                GError  **error);
 gboolean           vd_desk_get_training       (VdDesk *self);
 /* The simulator while in training mode (for the sample customers and the tests), else NULL. */
-struct _VdSimulator *vd_desk_get_simulator    (VdDesk *self);
+VdSimulator       *vd_desk_get_simulator      (VdDesk *self);
 /* Credentials to use outside training mode; NULL clears them (then the desk looks them up in
  * the environment at each verification). */
 void               vd_desk_set_credentials    (VdDesk        *self,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "vd-credentials.h"
 #include "vd-signer.h"
@@ -58,6 +59,8 @@ VdVerifyResult    *vd_cloudauth_client_verify_finish      (VdCloudauthClient *se
                                                            GError           **error);
 /* How many attempts the last finished verification took (for the history's attempt count and
  * the tests), and whether the request reached the service at least once. */
+/* The app's one SoupSession, for the photo previews (vd-image-probe.h). */
+SoupSession       *vd_cloudauth_client_get_session        (VdCloudauthClient *self);
 guint              vd_cloudauth_client_get_last_attempts  (VdCloudauthClient *self);
 
 G_END_DECLS

@@ -52,6 +52,9 @@ void           vd_simulator_add_key             (VdSimulator *self,
                                                  const char  *access_key_id,
                                                  const char  *access_key_secret,
                                                  const char  *security_token);
+/* Stop accepting a key pair (e.g. the training pair when a real-looking pair is configured). */
+void           vd_simulator_remove_key          (VdSimulator *self,
+                                                 const char  *access_key_id);
 void           vd_simulator_set_answer_shape    (VdSimulator  *self,
                                                  VdAnswerShape shape);
 /* The simulator's clock runs @seconds ahead of this computer's (negative: behind). */

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <glib.h>
+
+#include "vd-verification.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes: the verdict for a person, or anything else. */
+enum {
+  VD_CLI_EXIT_PASSED = 0,
+  VD_CLI_EXIT_NOT_PASSED = 1,
+  VD_CLI_EXIT_ERROR = 2,
+};
+
+/* Each command takes the arguments after its own name (argv[0] is "verifydesk-cli COMMAND"). */
+int   vd_cli_verify          (int    argc,
+                              char **argv);
+int   vd_cli_simulator       (int    argc,
+                              char **argv);
+int   vd_cli_samples         (int    argc,
+                              char **argv);
+
+/* Prints one line "verifydesk-cli: MESSAGE" to stderr and returns VD_CLI_EXIT_ERROR. */
+int   vd_cli_fail            (const char *format,
+                              ...) G_GNUC_PRINTF (1, 2);
+
+/* The verdict for a person, in words or as one JSON object (vd-cli-format.c). */
+char *vd_cli_format_text     (const VdVerification *verification);
+char *vd_cli_format_json     (const VdVerification *verification);
+/* The score placed on a 0–100 scale with the thresholds marked: two lines, the scale
+ * "0 ──────60────80──90─95── 100" and under it an arrow at the score. */
+char *vd_cli_format_meter    (double score);
+
+G_END_DECLS
