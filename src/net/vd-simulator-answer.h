@@ -15,6 +15,22 @@ char *vd_simulator_answer_build (const VdParams *params,
                                  GDateTime      *today,
                                  const char    **content_type);
 
+/* What the HTTP side may change in a business answer (added for the faults and for v1's XML). */
+typedef struct {
+  gboolean xml;           /* XML instead of JSON: FLAT becomes <VerifyMaterialResponse>,
+                           * SEED_JSON becomes SEED_XML (a v1 request without Format=JSON) */
+  int      forced_status; /* 0: by the rules; otherwise a verdict with this VerifyStatus */
+  gboolean omit_status;   /* a verdict without VerifyStatus (VD_FAULT_NO_STATUS) */
+} VdAnswerOptions;
+
+/* vd_simulator_answer_build with @options (NULL: none). */
+char *vd_simulator_answer_build_full (const VdParams        *params,
+                                      VdAnswerShape          shape,
+                                      const VdAnswerOptions *options,
+                                      const char            *request_id,
+                                      GDateTime             *today,
+                                      const char           **content_type);
+
 /* A gateway error body ({"RequestId","HostId","Code","Message","Recommend"} or XML <Error>). */
 char *vd_simulator_error_build  (const char  *code,
                                  const char  *message,
