@@ -4,6 +4,17 @@
 
 G_BEGIN_DECLS
 
+/* Why a probe failed. Cancellation is G_IO_ERROR_CANCELLED. */
+#define VD_IMAGE_PROBE_ERROR (vd_image_probe_error_quark ())
+
+typedef enum {
+  VD_IMAGE_PROBE_ERROR_UNSUPPORTED,  /* not an http:// or https:// URL with a host */
+  VD_IMAGE_PROBE_ERROR_HTTP,         /* the server answered, but not with 2xx */
+  VD_IMAGE_PROBE_ERROR_UNREACHABLE,  /* no answer: name lookup, connection, TLS, lost */
+} VdImageProbeError;
+
+GQuark        vd_image_probe_error_quark (void);
+
 /* What a photo URL holds, fetched for a preview through the app's one SoupSession: at most
  * @cap bytes are read, so a huge or endless answer cannot hold memory. */
 typedef struct {
@@ -15,7 +26,7 @@ typedef struct {
 
 void          vd_image_probe_free   (VdImageProbe *probe);
 /* Only http and https. Errors say what happened in words ("The server answered 404 Not
- * Found", "Could not connect: …"). */
+ * Found.", "This computer cannot reach example.com: the connection was refused."). */
 void          vd_image_probe_async  (SoupSession         *session,
                                      const char          *url,
                                      gsize                cap,

@@ -13,6 +13,9 @@ typedef enum {
   VD_PREVIEW_WARNING,  /* over 2 MB, not an image, smaller than 64×64, or unreachable */
 } VdPreviewState;
 
+#define VD_TYPE_PREVIEW_STATE (vd_preview_state_get_type ())
+GType vd_preview_state_get_type (void);
+
 #define VD_TYPE_IMAGE_ROW (vd_image_row_get_type ())
 G_DECLARE_FINAL_TYPE (VdImageRow, vd_image_row, VD, IMAGE_ROW, AdwEntryRow)
 
@@ -21,8 +24,12 @@ G_DECLARE_FINAL_TYPE (VdImageRow, vd_image_row, VD, IMAGE_ROW, AdwEntryRow)
  * thread. Typing is never held up. A warning is only a warning: it does not block submitting.
  *
  * Properties: "preview-state" (VdPreviewState), "preview-text" (string: "1.2 MB · 640 × 480
- * pixels", or the warning in words). The URL itself is the row's text (GtkEditable). */
+ * pixels", or the warning in words; "" for VD_PREVIEW_NONE, never NULL), "thumbnail"
+ * (GdkPaintable, read-only), "session" and "debounce-ms" (read-write, as the setters). The
+ * URL itself is the row's text (GtkEditable). */
 GtkWidget      *vd_image_row_new                (void);
+/* Without a session nothing is fetched and the state stays NONE; setting one previews the
+ * text already typed. */
 void            vd_image_row_set_session        (VdImageRow  *self,
                                                  SoupSession *session);
 VdPreviewState  vd_image_row_get_preview_state  (VdImageRow *self);
