@@ -214,23 +214,38 @@ char *
 vd_params_to_canonical (const VdParams *params)
 {
   GString *canonical;
-  guint i;
 
   g_return_val_if_fail (params != NULL, NULL);
 
-  canonical = g_string_new (NULL);
+  canonical = g_string_sized_new (512);
+  vd_params_append_canonical (params, NULL, canonical);
+  return g_string_free (canonical, FALSE);
+}
+
+void
+vd_params_append_canonical (const VdParams *params,
+                            const char     *except,
+                            GString        *out)
+{
+  gboolean first = TRUE;
+  guint i;
+
+  g_return_if_fail (params != NULL);
+  g_return_if_fail (out != NULL);
+
   for (i = 0; i < params->pairs->len; i++)
     {
       const Pair *pair = g_ptr_array_index (params->pairs, i);
-      g_autofree char *name = vd_percent_encode (pair->name);
-      g_autofree char *value = vd_percent_encode (pair->value);
 
-      if (i > 0)
-        g_string_append_c (canonical, '&');
-      g_string_append_printf (canonical, "%s=%s", name, value);
+      if (except != NULL && strcmp (pair->name, except) == 0)
+        continue;
+      if (!first)
+        g_string_append_c (out, '&');
+      vd_percent_encode_append (out, pair->name);
+      g_string_append_c (out, '=');
+      vd_percent_encode_append (out, pair->value);
+      first = FALSE;
     }
-
-  return g_string_free (canonical, FALSE);
 }
 
 /* A short, printable excerpt of untrusted text for an error message. */

@@ -31,6 +31,10 @@ const char  *vd_params_get_value    (const VdParams *params,
                                      guint           index);
 /* enc(name)=enc(value) pairs in name order joined by '&' (vd_percent_encode). */
 char        *vd_params_to_canonical (const VdParams *params);
+/* The same appended to @out, leaving out the pair named @except (NULL: none). */
+void         vd_params_append_canonical (const VdParams *params,
+                                         const char     *except,
+                                         GString        *out);
 /* Parses "a=b&c=d" (percent-decoded; '+' is a space, as form decoding does). Returns NULL
  * with @error set when an escape is malformed or a name repeats. */
 VdParams    *vd_params_parse_query  (const char *query,

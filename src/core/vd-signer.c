@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vd-percent.h"
+#include "vd-sha256.h"
 #include "vd-signer.h"
 
 #define TIMESTAMP_PATTERN "dddd-dd-ddTdd:dd:ddZ"
@@ -104,18 +105,15 @@ vd_sign_parse_timestamp (const char *text)
 char *
 vd_sign_payload_hash (GBytes *body)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  char hex[VD_SHA256_HEX_SIZE];
+  gconstpointer data = NULL;
+  gsize size = 0;
 
   if (body != NULL)
-    {
-      gsize size;
-      gconstpointer data = g_bytes_get_data (body, &size);
+    data = g_bytes_get_data (body, &size);
 
-      if (size > 0)
-        g_checksum_update (checksum, data, (gssize) size);
-    }
-
-  return g_strdup (g_checksum_get_string (checksum));
+  vd_sha256_hex (size > 0 ? data : "", size, hex);
+  return g_strdup (hex);
 }
 
 /* Overwrites a copy of key material before it is freed. */
@@ -138,24 +136,21 @@ char *
 vd_sign_v1_string_to_sign (const char     *method,
                            const VdParams *params)
 {
-  g_autoptr(VdParams) signed_params = NULL;
-  g_autofree char *canonical = NULL;
-  g_autofree char *encoded_canonical = NULL;
-  g_autofree char *encoded_path = NULL;
+  g_autoptr(GString) canonical = g_string_sized_new (512);
+  GString *to_sign;
 
   g_return_val_if_fail (method != NULL, NULL);
   g_return_val_if_fail (params != NULL, NULL);
 
   /* The signature never signs itself; leaving it out here also lets a receiver check the
    * parameters exactly as they arrived. */
-  signed_params = vd_params_copy (params);
-  vd_params_remove (signed_params, V1_SIGNATURE_PARAM);
+  vd_params_append_canonical (params, V1_SIGNATURE_PARAM, canonical);
 
-  canonical = vd_params_to_canonical (signed_params);
-  encoded_canonical = vd_percent_encode (canonical);
-  encoded_path = vd_percent_encode ("/");
-
-  return g_strdup_printf ("%s&%s&%s", method, encoded_path, encoded_canonical);
+  to_sign = g_string_sized_new (canonical->len * 3 / 2 + 16);
+  g_string_append (to_sign, method);
+  g_string_append (to_sign, "&%2F&");
+  vd_percent_encode_append (to_sign, canonical->str);
+  return g_string_free (to_sign, FALSE);
 }
 
 char *
@@ -182,13 +177,41 @@ vd_sign_v1_signature (const char *access_key_secret,
 
 /* --- v3 --- */
 
+/* TRUE when every name is already lower-case and no value has white space around it: then the
+ * headers are their own canonical form, as they are when this program signs. */
+static gboolean
+headers_are_normal (const VdParams *headers)
+{
+  guint i;
+
+  for (i = 0; i < vd_params_get_length (headers); i++)
+    {
+      const char *name = vd_params_get_name (headers, i);
+      const char *value = vd_params_get_value (headers, i);
+      gsize length = strlen (value);
+      const char *p;
+
+      for (p = name; *p != '\0'; p++)
+        if (g_ascii_isupper (*p))
+          return FALSE;
+      if (length > 0 && (g_ascii_isspace (value[0]) || g_ascii_isspace (value[length - 1])))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Lower-cased names and trimmed values, in name order: what the canonical form is built of. */
 static VdParams *
 normalise_headers (const VdParams *headers)
 {
-  VdParams *normalised = vd_params_new ();
+  VdParams *normalised;
   guint i;
 
+  if (headers_are_normal (headers))
+    return vd_params_ref ((VdParams *) headers);
+
+  normalised = vd_params_new ();
   for (i = 0; i < vd_params_get_length (headers); i++)
     {
       g_autofree char *name = g_ascii_strdown (vd_params_get_name (headers, i), -1);
@@ -209,49 +232,56 @@ vd_sign_v3_canonical_request (const char     *method,
                               char          **signed_headers)
 {
   g_autoptr(VdParams) normalised = NULL;
-  g_autofree char *canonical_query = NULL;
-  g_autoptr(GString) canonical_headers = g_string_new (NULL);
-  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GString) names = g_string_sized_new (128);
+  GString *canonical = g_string_sized_new (1024);
   guint i;
 
   g_return_val_if_fail (method != NULL, NULL);
   g_return_val_if_fail (headers != NULL, NULL);
   g_return_val_if_fail (payload_hash != NULL, NULL);
 
-  canonical_query = query != NULL ? vd_params_to_canonical (query) : g_strdup ("");
   normalised = normalise_headers (headers);
+
+  g_string_append (canonical, method);
+  g_string_append_c (canonical, '\n');
+  g_string_append (canonical, path != NULL && path[0] != '\0' ? path : "/");
+  g_string_append_c (canonical, '\n');
+  if (query != NULL)
+    vd_params_append_canonical (query, NULL, canonical);
+  g_string_append_c (canonical, '\n');
 
   for (i = 0; i < vd_params_get_length (normalised); i++)
     {
       const char *name = vd_params_get_name (normalised, i);
 
-      g_string_append_printf (canonical_headers, "%s:%s\n",
-                              name, vd_params_get_value (normalised, i));
+      g_string_append (canonical, name);
+      g_string_append_c (canonical, ':');
+      g_string_append (canonical, vd_params_get_value (normalised, i));
+      g_string_append_c (canonical, '\n');
       if (i > 0)
         g_string_append_c (names, ';');
       g_string_append (names, name);
     }
 
+  g_string_append_c (canonical, '\n');
+  g_string_append_len (canonical, names->str, names->len);
+  g_string_append_c (canonical, '\n');
+  g_string_append (canonical, payload_hash);
+
   if (signed_headers != NULL)
     *signed_headers = g_strdup (names->str);
 
-  return g_strdup_printf ("%s\n%s\n%s\n%s\n%s\n%s",
-                          method,
-                          path != NULL && path[0] != '\0' ? path : "/",
-                          canonical_query,
-                          canonical_headers->str,
-                          names->str,
-                          payload_hash);
+  return g_string_free (canonical, FALSE);
 }
 
 char *
 vd_sign_v3_string_to_sign (const char *canonical_request)
 {
-  g_autofree char *hash = NULL;
+  char hash[VD_SHA256_HEX_SIZE];
 
   g_return_val_if_fail (canonical_request != NULL, NULL);
 
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical_request, -1);
+  vd_sha256_hex (canonical_request, strlen (canonical_request), hash);
   return g_strconcat (VD_SIGNATURE_V3_ALGORITHM "\n", hash, NULL);
 }
 
@@ -259,17 +289,14 @@ char *
 vd_sign_v3_signature (const char *access_key_secret,
                       const char *string_to_sign)
 {
-  g_autoptr(GHmac) hmac = NULL;
+  char signature[VD_SHA256_HEX_SIZE];
 
   g_return_val_if_fail (access_key_secret != NULL, NULL);
   g_return_val_if_fail (string_to_sign != NULL, NULL);
 
-  hmac = g_hmac_new (G_CHECKSUM_SHA256,
-                     (const guchar *) access_key_secret,
-                     strlen (access_key_secret));
-  g_hmac_update (hmac, (const guchar *) string_to_sign, -1);
-
-  return g_strdup (g_hmac_get_string (hmac));
+  vd_hmac_sha256_hex (access_key_secret, strlen (access_key_secret),
+                      string_to_sign, strlen (string_to_sign), signature);
+  return g_strdup (signature);
 }
 
 static gboolean
