@@ -116,16 +116,33 @@ test_matches_glib (void)
     }
 }
 
+/* Every check again with the portable code, on a processor where the SHA extensions would
+ * otherwise take over. */
+static void
+test_portable_path (void)
+{
+  vd_sha256_use_portable (TRUE);
+  test_nist_vectors ();
+  test_million_a_incremental ();
+  test_rfc4231_vectors ();
+  test_matches_glib ();
+  vd_sha256_use_portable (FALSE);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_message ("SHA extensions on this processor: %s",
+                  vd_sha256_has_accelerated_path () ? "yes" : "no");
+
   g_test_add_func ("/sha256/nist-vectors", test_nist_vectors);
   g_test_add_func ("/sha256/million-a-incremental", test_million_a_incremental);
   g_test_add_func ("/sha256/hmac-rfc4231", test_rfc4231_vectors);
   g_test_add_func ("/sha256/matches-glib", test_matches_glib);
+  g_test_add_func ("/sha256/portable-path", test_portable_path);
 
   return g_test_run ();
 }

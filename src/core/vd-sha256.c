@@ -4,6 +4,12 @@
 
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_NI_PATH 1
+#endif
+
 #include "vd-sha256.h"
 
 static const guint32 round_constants[64] = {
@@ -30,42 +36,64 @@ load_be32 (const guint8 *p)
   return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
 }
 
+/* One round on rotating variable names instead of shifting eight values each round, and the
+ * message schedule kept as a 16-word ring: about twice as fast as the textbook loop. */
+#define S0(x) (rotr ((x), 2) ^ rotr ((x), 13) ^ rotr ((x), 22))
+#define S1(x) (rotr ((x), 6) ^ rotr ((x), 11) ^ rotr ((x), 25))
+#define G0(x) (rotr ((x), 7) ^ rotr ((x), 18) ^ ((x) >> 3))
+#define G1(x) (rotr ((x), 17) ^ rotr ((x), 19) ^ ((x) >> 10))
+#define CHOICE(e, f, g) (((e) & ((f) ^ (g))) ^ (g))
+#define MAJORITY(a, b, c) (((a) & (b)) | ((c) & ((a) | (b))))
+
+#define SCHEDULE(i) \
+  (w[(i) & 15] += G1 (w[((i) - 2) & 15]) + w[((i) - 7) & 15] + G0 (w[((i) - 15) & 15]))
+
+#define ROUND(a, b, c, d, e, f, g, h, i, word)                            \
+  G_STMT_START {                                                          \
+    guint32 t1 = (h) + S1 (e) + CHOICE (e, f, g) + round_constants[i] + (word); \
+    (d) += t1;                                                            \
+    (h) = t1 + S0 (a) + MAJORITY (a, b, c);                               \
+  } G_STMT_END
+
 static void
-compress (guint32       state[8],
-          const guint8  block[64])
+compress_portable (guint32       state[8],
+                   const guint8  block[64])
 {
-  guint32 w[64];
+  guint32 w[16];
   guint32 a = state[0], b = state[1], c = state[2], d = state[3];
   guint32 e = state[4], f = state[5], g = state[6], h = state[7];
   guint i;
 
-  for (i = 0; i < 16; i++)
-    w[i] = load_be32 (block + 4 * i);
-  for (i = 16; i < 64; i++)
+  for (i = 0; i < 16; i += 8)
     {
-      guint32 s0 = rotr (w[i - 15], 7) ^ rotr (w[i - 15], 18) ^ (w[i - 15] >> 3);
-      guint32 s1 = rotr (w[i - 2], 17) ^ rotr (w[i - 2], 19) ^ (w[i - 2] >> 10);
-
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+      w[i] = load_be32 (block + 4 * i);
+      ROUND (a, b, c, d, e, f, g, h, i, w[i]);
+      w[i + 1] = load_be32 (block + 4 * (i + 1));
+      ROUND (h, a, b, c, d, e, f, g, i + 1, w[i + 1]);
+      w[i + 2] = load_be32 (block + 4 * (i + 2));
+      ROUND (g, h, a, b, c, d, e, f, i + 2, w[i + 2]);
+      w[i + 3] = load_be32 (block + 4 * (i + 3));
+      ROUND (f, g, h, a, b, c, d, e, i + 3, w[i + 3]);
+      w[i + 4] = load_be32 (block + 4 * (i + 4));
+      ROUND (e, f, g, h, a, b, c, d, i + 4, w[i + 4]);
+      w[i + 5] = load_be32 (block + 4 * (i + 5));
+      ROUND (d, e, f, g, h, a, b, c, i + 5, w[i + 5]);
+      w[i + 6] = load_be32 (block + 4 * (i + 6));
+      ROUND (c, d, e, f, g, h, a, b, i + 6, w[i + 6]);
+      w[i + 7] = load_be32 (block + 4 * (i + 7));
+      ROUND (b, c, d, e, f, g, h, a, i + 7, w[i + 7]);
     }
 
-  for (i = 0; i < 64; i++)
+  for (; i < 64; i += 8)
     {
-      guint32 s1 = rotr (e, 6) ^ rotr (e, 11) ^ rotr (e, 25);
-      guint32 choice = (e & f) ^ (~e & g);
-      guint32 t1 = h + s1 + choice + round_constants[i] + w[i];
-      guint32 s0 = rotr (a, 2) ^ rotr (a, 13) ^ rotr (a, 22);
-      guint32 majority = (a & b) ^ (a & c) ^ (b & c);
-      guint32 t2 = s0 + majority;
-
-      h = g;
-      g = f;
-      f = e;
-      e = d + t1;
-      d = c;
-      c = b;
-      b = a;
-      a = t1 + t2;
+      ROUND (a, b, c, d, e, f, g, h, i, SCHEDULE (i));
+      ROUND (h, a, b, c, d, e, f, g, i + 1, SCHEDULE (i + 1));
+      ROUND (g, h, a, b, c, d, e, f, i + 2, SCHEDULE (i + 2));
+      ROUND (f, g, h, a, b, c, d, e, i + 3, SCHEDULE (i + 3));
+      ROUND (e, f, g, h, a, b, c, d, i + 4, SCHEDULE (i + 4));
+      ROUND (d, e, f, g, h, a, b, c, i + 5, SCHEDULE (i + 5));
+      ROUND (c, d, e, f, g, h, a, b, i + 6, SCHEDULE (i + 6));
+      ROUND (b, c, d, e, f, g, h, a, i + 7, SCHEDULE (i + 7));
     }
 
   state[0] += a;
@@ -76,6 +104,120 @@ compress (guint32       state[8],
   state[5] += f;
   state[6] += g;
   state[7] += h;
+}
+
+#ifdef HAVE_SHA_NI_PATH
+/* The x86 SHA extensions do four rounds per pair of instructions: several times faster than
+ * the portable code on processors that have them. The message words live in four registers
+ * that rotate; sha256msg1/msg2 extend the schedule four words at a time. */
+__attribute__ ((target ("sha,sse4.1")))
+static void
+compress_sha_ni (guint32       state[8],
+                 const guint8  block[64])
+{
+  const __m128i byte_swap = _mm_set_epi64x (0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i words[4];
+  __m128i abef, cdgh, abef_saved, cdgh_saved, tmp;
+  int group;
+
+  /* The instructions want the state as ABEF and CDGH. */
+  tmp = _mm_shuffle_epi32 (_mm_loadu_si128 ((const __m128i *) &state[0]), 0xB1);
+  cdgh = _mm_shuffle_epi32 (_mm_loadu_si128 ((const __m128i *) &state[4]), 0x1B);
+  abef = _mm_alignr_epi8 (tmp, cdgh, 8);
+  cdgh = _mm_blend_epi16 (cdgh, tmp, 0xF0);
+  abef_saved = abef;
+  cdgh_saved = cdgh;
+
+  for (group = 0; group < 16; group++)
+    {
+      __m128i message;
+
+      if (group < 4)
+        words[group] = _mm_shuffle_epi8 (_mm_loadu_si128 ((const __m128i *) (block + 16 * group)),
+                                         byte_swap);
+
+      message = _mm_add_epi32 (words[group & 3],
+                               _mm_loadu_si128 ((const __m128i *) &round_constants[4 * group]));
+      cdgh = _mm_sha256rnds2_epu32 (cdgh, abef, message);
+
+      /* Finish the schedule words of group + 1 (groups 4–15). */
+      if (group >= 3 && group < 15)
+        {
+          tmp = _mm_alignr_epi8 (words[group & 3], words[(group - 1) & 3], 4);
+          words[(group + 1) & 3] = _mm_add_epi32 (words[(group + 1) & 3], tmp);
+          words[(group + 1) & 3] = _mm_sha256msg2_epu32 (words[(group + 1) & 3],
+                                                         words[group & 3]);
+        }
+
+      message = _mm_shuffle_epi32 (message, 0x0E);
+      abef = _mm_sha256rnds2_epu32 (abef, cdgh, message);
+
+      /* Start the schedule words of group + 3. */
+      if (group >= 1 && group < 13)
+        words[(group - 1) & 3] = _mm_sha256msg1_epu32 (words[(group - 1) & 3], words[group & 3]);
+    }
+
+  abef = _mm_add_epi32 (abef, abef_saved);
+  cdgh = _mm_add_epi32 (cdgh, cdgh_saved);
+
+  tmp = _mm_shuffle_epi32 (abef, 0x1B);
+  cdgh = _mm_shuffle_epi32 (cdgh, 0xB1);
+  _mm_storeu_si128 ((__m128i *) &state[0], _mm_blend_epi16 (tmp, cdgh, 0xF0));
+  _mm_storeu_si128 ((__m128i *) &state[4], _mm_alignr_epi8 (cdgh, tmp, 8));
+}
+
+static gboolean
+cpu_has_sha_ni (void)
+{
+  unsigned int eax, ebx, ecx, edx;
+
+  if (!__get_cpuid (1, &eax, &ebx, &ecx, &edx) || !(ecx & bit_SSE4_1) || !(ecx & bit_SSSE3))
+    return FALSE;
+  if (!__get_cpuid_count (7, 0, &eax, &ebx, &ecx, &edx))
+    return FALSE;
+  return (ebx & bit_SHA) != 0;
+}
+#endif
+
+typedef void (*CompressFunc) (guint32 state[8], const guint8 block[64]);
+
+static gboolean force_portable;
+
+static CompressFunc
+choose_compress (void)
+{
+#ifdef HAVE_SHA_NI_PATH
+  static gsize has_sha_ni = 0;
+
+  if (g_once_init_enter (&has_sha_ni))
+    g_once_init_leave (&has_sha_ni, cpu_has_sha_ni () ? 2 : 1);
+  if (has_sha_ni == 2 && !force_portable)
+    return compress_sha_ni;
+#endif
+  return compress_portable;
+}
+
+static inline void
+compress (guint32       state[8],
+          const guint8  block[64])
+{
+  choose_compress () (state, block);
+}
+
+void
+vd_sha256_use_portable (gboolean portable)
+{
+  force_portable = portable;
+}
+
+gboolean
+vd_sha256_has_accelerated_path (void)
+{
+#ifdef HAVE_SHA_NI_PATH
+  return cpu_has_sha_ni ();
+#else
+  return FALSE;
+#endif
 }
 
 void

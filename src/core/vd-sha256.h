@@ -36,4 +36,9 @@ void vd_hmac_sha256_hex    (const void   *key,
                             gsize         size,
                             char          hex[VD_SHA256_HEX_SIZE]);
 
+/* For the tests: whether this processor has the SHA extensions, and a switch to the portable
+ * code so that both paths are checked on such a processor. */
+gboolean vd_sha256_has_accelerated_path (void);
+void     vd_sha256_use_portable         (gboolean portable);
+
 G_END_DECLS
