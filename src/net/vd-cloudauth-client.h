@@ -24,7 +24,8 @@ G_DECLARE_FINAL_TYPE (VdCloudauthClient, vd_cloudauth_client, VD, CLOUDAUTH_CLIE
  *
  * Properties: "endpoint" (string), "region" (string), "signature" (VdSignatureScheme as int),
  * "connect-timeout-ms", "read-timeout-ms", "tls-database" (GTlsDatabase, for tests that trust a
- * private CA; certificate checks are never disabled), "max-attempts" (1–3). */
+ * private CA; certificate checks are never disabled), "max-attempts" (1–3), "backoff-ms" (the
+ * first wait between attempts, doubled after each, ±20 % jitter), "action" (string). */
 VdCloudauthClient *vd_cloudauth_client_new                (void);
 /* Validates and sets the endpoint: https, or http only to a loopback address. */
 gboolean           vd_cloudauth_client_set_endpoint       (VdCloudauthClient *self,

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Which endpoints the client accepts: https, or plain http only to this computer; a host; no
+ * user name, path, query or fragment. Returns the parsed endpoint, or NULL with @error
+ * (VD_CLIENT_ERROR_INVALID_ENDPOINT) saying what to enter instead. */
+GUri *vd_cloudauth_endpoint_parse       (const char  *endpoint,
+                                         GError     **error);
+
+/* The Host header exactly as libsoup writes it for @uri, since the v3 signature covers it. */
+char *vd_cloudauth_endpoint_host_header (GUri *uri);
+
+G_END_DECLS
