@@ -760,6 +760,52 @@ test_reset_after_sending (Fixture       *f,
   outcome_clear (&outcome);
 }
 
+/* The second request goes over the connection the first one left open; a reset after it was
+ * written must not make libsoup (or the client) send it again. */
+static void
+test_reset_on_kept_alive_connection (Fixture       *f,
+                                     gconstpointer  data)
+{
+  Outcome first = { 0 };
+  Outcome second = { 0 };
+
+  run_passing (f, &first);
+  assert_pass (&first);
+  outcome_clear (&first);
+
+  vd_simulator_push_fault (f->simulator, VD_FAULT_RESET, 0);
+  run_passing (f, &second);
+
+  g_assert_error (second.error, VD_CLIENT_ERROR, VD_CLIENT_ERROR_OUTCOME_UNKNOWN);
+  g_assert_nonnull (strstr (second.error->message, "BizId"));
+  g_assert_cmpuint (vd_cloudauth_client_get_last_attempts (f->client), ==, 1);
+  spin_for (100);
+  g_assert_cmpuint (vd_simulator_get_requests_received (f->simulator), ==, 2);
+  g_assert_cmpuint (vd_simulator_get_connections_accepted (f->simulator), ==, 1);
+  outcome_clear (&second);
+}
+
+/* Back-to-back verifications share one kept-alive connection (a new TCP and, in production,
+ * TLS connection per request would cost more than the request itself). */
+static void
+test_connection_is_kept_alive (Fixture       *f,
+                               gconstpointer  data)
+{
+  guint i;
+
+  for (i = 0; i < 3; i++)
+    {
+      Outcome outcome = { 0 };
+
+      run_passing (f, &outcome);
+      assert_pass (&outcome);
+      outcome_clear (&outcome);
+    }
+
+  g_assert_cmpuint (vd_simulator_get_requests_received (f->simulator), ==, 3);
+  g_assert_cmpuint (vd_simulator_get_connections_accepted (f->simulator), ==, 1);
+}
+
 static void
 assert_answer_error (Fixture     *f,
                      VdFaultKind  fault,
@@ -1634,6 +1680,9 @@ main (int    argc,
   add_test ("/client/fault/delay-over-read-timeout", NULL, test_delay_over_read_timeout);
   add_test ("/client/fault/drip-past-read-timeout", NULL, test_drip_past_read_timeout);
   add_test ("/client/fault/reset-after-sending", NULL, test_reset_after_sending);
+  add_test ("/client/fault/reset-on-kept-alive-connection", NULL,
+            test_reset_on_kept_alive_connection);
+  add_test ("/client/connection-is-kept-alive", NULL, test_connection_is_kept_alive);
   add_test ("/client/fault/garbage", NULL, test_garbage_answer);
   add_test ("/client/fault/empty", NULL, test_empty_answer);
   add_test ("/client/fault/no-status", NULL, test_answer_without_status);

@@ -428,10 +428,14 @@ build_message (const VdCloudauthCall *call)
                      g_uri_get_host (call->endpoint_uri), g_uri_get_port (call->endpoint_uri),
                      "/", query, NULL);
 
-  /* A POST is not idempotent, so libsoup gives it a fresh connection rather than an idle one
-   * that the server may be closing: a stale connection can never turn into a false "sent,
-   * outcome unknown". */
   message = soup_message_new_from_uri (SOUP_METHOD_POST, uri);
+  /* Marked idempotent so that libsoup may reuse a kept-alive connection: a new connection per
+   * request costs more than the rest of the exchange. libsoup 3.2 re-sends such a message by
+   * itself only when writing it to a reused connection fails, that is before "wrote-headers",
+   * when nothing reached the service; a connection lost after the request was written ends the
+   * attempt as "outcome unknown" like any other (test-client's reset-on-kept-alive-connection).
+   * The short idle timeout in vd-cloudauth-client.c keeps stale connections rare. */
+  soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
   /* A redirect would turn the POST into a GET elsewhere: an answer is what the service said. */
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
 

@@ -20,7 +20,9 @@
 #include "vd-context-source.h"
 
 #define VD_DEFAULT_BACKOFF_MS     400
-#define VD_IDLE_TIMEOUT_S         60
+/* Short, so that an idle connection is dropped by us before a server's keep-alive timeout drops
+ * it under a request (see the "restarted" guard in vd-cloudauth-attempt.c). */
+#define VD_IDLE_TIMEOUT_S         4
 #define VD_MAX_TIMEOUT_MS         (10 * 60 * 1000)
 #define VD_MAX_BACKOFF_MS         60000
 #define VD_JITTER                 0.2
@@ -512,6 +514,17 @@ vd_cloudauth_client_init (VdCloudauthClient *self)
   apply_tls_database (self);
 }
 
+/* A proxy never applies to this computer, and asking the system's proxy resolver costs a
+ * round of threads per connection: the training simulator and local gateways go direct. */
+static void
+apply_proxy_resolver (VdCloudauthClient *self)
+{
+  if (vd_cloudauth_endpoint_is_loopback (self->endpoint_uri))
+    g_object_set (self->session, "proxy-resolver", NULL, NULL);
+  else
+    g_object_set (self->session, "proxy-resolver", g_proxy_resolver_get_default (), NULL);
+}
+
 /* --- public API --- */
 
 VdCloudauthClient *
@@ -536,6 +549,7 @@ vd_cloudauth_client_set_endpoint (VdCloudauthClient  *self,
 
   g_clear_pointer (&self->endpoint_uri, g_uri_unref);
   self->endpoint_uri = uri;
+  apply_proxy_resolver (self);
   set_string_property (self, &self->endpoint, endpoint, PROP_ENDPOINT);
   return TRUE;
 }

@@ -29,6 +29,12 @@ host_is_loopback (const char *host)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+gboolean
+vd_cloudauth_endpoint_is_loopback (GUri *uri)
+{
+  return host_is_loopback (g_uri_get_host (uri));
+}
+
 GUri *
 vd_cloudauth_endpoint_parse (const char  *endpoint,
                              GError     **error)

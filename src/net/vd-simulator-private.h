@@ -25,6 +25,7 @@ struct _VdSimulator
   GQueue         faults;
   GList         *pending;       /* answers a fault still holds (vd-simulator-faults.c) */
   guint          requests_received;
+  GHashTable    *peers;         /* "address:port" of every client connection seen */
   guint          requests_answered;
   char          *last_error_code;
 };

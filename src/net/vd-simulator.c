@@ -239,6 +239,25 @@ reply_too_large (VdSimulator       *self,
 
 /* Called once the headers are in: counts the request and refuses an oversized one before its
  * body is read into memory. */
+
+/* Each connection has its own client port: counting them shows whether clients keep
+ * connections alive. */
+static void
+remember_peer (VdSimulator       *self,
+               SoupServerMessage *msg)
+{
+  GSocketAddress *address = soup_server_message_get_remote_address (msg);
+
+  if (G_IS_INET_SOCKET_ADDRESS (address))
+    {
+      GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (address);
+      g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+
+      g_hash_table_add (self->peers,
+                        g_strdup_printf ("%s:%u", host, g_inet_socket_address_get_port (inet)));
+    }
+}
+
 static void
 handle_request_headers (SoupServer        *server,
                         SoupServerMessage *msg,
@@ -253,6 +272,7 @@ handle_request_headers (SoupServer        *server,
   goffset body_length = soup_message_headers_get_content_length (headers);
 
   self->requests_received++;
+  remember_peer (self, msg);
 
   if (query_length <= MAX_QUERY_BYTES &&
       !(soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
@@ -337,6 +357,7 @@ vd_simulator_finalize (GObject *object)
   g_queue_clear_full (&self->faults, g_free);
   g_clear_pointer (&self->keys, g_hash_table_unref);
   g_clear_pointer (&self->nonces, g_hash_table_unref);
+  g_clear_pointer (&self->peers, g_hash_table_unref);
   g_clear_pointer (&self->last_error_code, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);
 
@@ -358,6 +379,7 @@ vd_simulator_init (VdSimulator *self)
   self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                       (GDestroyNotify) vd_credentials_unref);
   self->nonces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->shape = VD_ANSWER_SHAPE_FLAT;
   g_queue_init (&self->faults);
 }
@@ -503,6 +525,14 @@ vd_simulator_clear_faults (VdSimulator *self)
   g_return_if_fail (VD_IS_SIMULATOR (self));
 
   g_queue_clear_full (&self->faults, g_free);
+}
+
+guint
+vd_simulator_get_connections_accepted (VdSimulator *self)
+{
+  g_return_val_if_fail (VD_IS_SIMULATOR (self), 0);
+
+  return g_hash_table_size (self->peers);
 }
 
 guint

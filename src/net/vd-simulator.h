@@ -67,6 +67,8 @@ void           vd_simulator_clear_faults        (VdSimulator *self);
 /* Requests received (every one, accepted or not) and requests that passed authentication and
  * got a business answer. */
 guint          vd_simulator_get_requests_received (VdSimulator *self);
+/* Client connections seen (a kept-alive connection counts once). */
+guint          vd_simulator_get_connections_accepted (VdSimulator *self);
 guint          vd_simulator_get_requests_answered (VdSimulator *self);
 /* The last error code the simulator answered, or NULL. */
 const char    *vd_simulator_get_last_error_code (VdSimulator *self);
