@@ -7,14 +7,22 @@ import json
 import os
 import re
 import signal
+import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tap import Tap  # noqa: E402
+from cli_credentials import credentials_checks  # noqa: E402
 
 CLI = os.environ["VERIFYDESK_CLI"]
 BUILD_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(CLI)))
+# Every verification lands in the history: keep it, and its ID-number key, out of the
+# developer's data folder and keyring (no session bus: the key goes to a file beside it).
+DATA_DIR = tempfile.mkdtemp(prefix="vd-test-cli-")
+os.environ["VERIFYDESK_DATA_DIR"] = DATA_DIR
+os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/vd-test-cli-bus"
 DEMO = ["--name", "张三", "--id-number", "11010519491231002X",
         "--face-url", "https://example.com/face.jpg"]
 
@@ -202,7 +210,137 @@ def main():
 
     tap.check("--help, --version and an unknown command", help_and_version)
 
+    history_checks(tap, rows)
+
+    credentials_checks(tap, CLI, DEMO)
+
     return tap.finish()
+
+
+def history_list(*args, data_dir):
+    result = cli("history", "list", "--json", *args, env={"VERIFYDESK_DATA_DIR": data_dir})
+    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
+    return json.loads(result.stdout)
+
+
+def history_checks(tap, rows):
+    """The history the verifications leave, read and exported by `history`, on a data folder
+    of its own so that the counts are exact."""
+    data_dir = tempfile.mkdtemp(prefix="vd-test-cli-history-")
+    env = {"VERIFYDESK_DATA_DIR": data_dir}
+    not_passed = next((name, number) for name, number, status in rows if 2 <= status <= 13)
+
+    def verify_in(*args):
+        return cli("verify", "--training", "--json", *args, env=env)
+
+    def list_after_verify():
+        first = verify_in(*DEMO)
+        assert first.returncode == 0, first.stderr
+        second = verify_in("--name", not_passed[0], "--id-number", not_passed[1],
+                           "--face-url", "https://example.com/f.jpg")
+        assert second.returncode == 1, second.stderr
+        records = history_list(data_dir=data_dir)
+        assert isinstance(records, list) and len(records) == 2, records
+        for record in records:
+            for key in ("time", "biz_id", "attempt", "outcome", "status", "code", "score",
+                        "name", "id_number_masked", "training"):
+                assert key in record, (key, record)
+            assert record["training"] is True and record["attempt"] == 1, record
+        newest, oldest = records
+        assert newest["name"] == not_passed[0] and newest["outcome"] == "not_passed", newest
+        assert 2 <= newest["status"] <= 13, newest
+        assert oldest["name"] == "张三" and oldest["outcome"] == "passed", oldest
+        assert oldest["status"] == 1 and oldest["code"] is None and oldest["score"] >= 90, oldest
+        assert oldest["id_number_masked"] == "110105********002X", oldest
+        assert oldest["biz_id"] == json.loads(first.stdout)["biz_id"], (oldest, first.stdout)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", oldest["time"]), oldest
+
+    tap.check("verify leaves a record; history list --json prints them newest first",
+              list_after_verify)
+
+    def resubmission_counts_attempts():
+        biz_id = "task-history-0001"
+        for _ in range(2):
+            assert verify_in("--biz-id", biz_id, *DEMO).returncode == 0
+        records = [r for r in history_list(data_dir=data_dir) if r["biz_id"] == biz_id]
+        assert [r["attempt"] for r in records] == [2, 1], records
+
+    tap.check("resubmitting a task counts its attempts", resubmission_counts_attempts)
+
+    def filters():
+        assert [r["name"] for r in history_list("--name", "张", data_dir=data_dir)] == ["张三"] * 3
+        assert len(history_list("--outcome", "not_passed", data_dir=data_dir)) == 1
+        assert len(history_list("--outcome", "unknown", data_dir=data_dir)) == 0
+        assert len(history_list("--id-number", "110105 19491231 002x", data_dir=data_dir)) == 3
+        assert len(history_list("--id-number", not_passed[1], data_dir=data_dir)) == 1
+        assert len(history_list("--limit", "1", data_dir=data_dir)) == 1
+        assert len(history_list("--since", "2000-01-01", data_dir=data_dir)) == 4
+        assert len(history_list("--until", "2000-01-01", data_dir=data_dir)) == 0
+        bad = cli("history", "list", "--outcome", "maybe", env=env)
+        assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad
+        assert "passed, not_passed, error or unknown" in bad.stderr, bad.stderr
+
+    tap.check("history list filters by name, outcome, full ID number, date and limit", filters)
+
+    def no_full_number_on_disk():
+        for name in os.listdir(data_dir):
+            with open(os.path.join(data_dir, name), "rb") as f:
+                data = f.read()
+            assert b"11010519491231002X" not in data, name
+            assert not_passed[1].encode() not in data, name
+        mode = os.stat(os.path.join(data_dir, "history.db")).st_mode & 0o777
+        assert mode == 0o600, oct(mode)
+
+    tap.check("the history file (0600) holds no full ID number", no_full_number_on_disk)
+
+    def export():
+        out = os.path.join(data_dir, "export.csv")
+        result = cli("history", "export", "--out", out, "--name", "张三", env=env)
+        assert result.returncode == 0, result.stderr
+        assert "Exported 3 records" in result.stdout, result.stdout
+        with open(out, "rb") as f:
+            data = f.read()
+        assert data.startswith(b"\xef\xbb\xbf" b"time,operator,desk,biz_type,biz_id,attempt,name"), data[:80]
+        lines = data.decode("utf-8-sig").split("\r\n")
+        assert len(lines) == 5 and lines[-1] == "", lines
+        assert all(",张三,110105********002X," in line for line in lines[1:4]), lines
+        os.unlink(out)
+        missing = cli("history", "export", env=env)
+        assert missing.returncode == 2 and "--out" in missing.stderr, missing
+
+    tap.check("history export writes the filtered rows as CSV with a BOM", export)
+
+    def concurrent():
+        before = len(history_list("--limit", "0", data_dir=data_dir))
+        full_env = dict(os.environ, **env)
+        procs = [subprocess.Popen([CLI, "verify", "--training", "--json", *DEMO], env=full_env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(4)]
+        readers = [subprocess.Popen([CLI, "history", "list", "--json"], env=full_env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                   for _ in range(2)]
+        for proc in procs + readers:
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, (proc.returncode, err)
+        after = history_list("--limit", "0", data_dir=data_dir)
+        assert len(after) == before + 4, (before, len(after))
+
+    tap.check("several CLI processes verify and list on one history at once", concurrent)
+
+    def corrupt():
+        other = tempfile.mkdtemp(prefix="vd-test-cli-corrupt-")
+        with open(os.path.join(other, "history.db"), "wb") as f:
+            f.write(b"not a database " * 400)
+        result = cli("history", "list", env={"VERIFYDESK_DATA_DIR": other})
+        assert result.returncode == 0, result.stderr
+        moved = [n for n in os.listdir(other) if re.fullmatch(r"history-\d{8}-\d{6}\.corrupt", n)]
+        assert len(moved) == 1, os.listdir(other)
+        assert "damaged" in result.stderr and moved[0] in result.stderr, result.stderr
+        shutil.rmtree(other)
+
+    tap.check("a damaged history is moved aside and the operator told", corrupt)
+
+    shutil.rmtree(data_dir)
 
 
 def _remote_http():
@@ -215,4 +353,8 @@ def _remote_http():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        status = main()
+    finally:
+        shutil.rmtree(DATA_DIR, ignore_errors=True)
+    sys.exit(status)

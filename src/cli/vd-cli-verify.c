@@ -173,6 +173,38 @@ on_verified (GObject      *source,
   g_main_loop_quit (wait->loop);
 }
 
+static void
+on_history_opened (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  VerifyWait *wait = user_data;
+
+  vd_history_open_finish (VD_HISTORY (source), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+/* The history every verification is recorded in, shared with the app. */
+static VdHistory *
+open_history (GMainLoop  *loop,
+              GError    **error)
+{
+  g_autoptr(VdHistory) history = vd_history_new (NULL);
+  VerifyWait wait = { loop, NULL, NULL };
+
+  vd_history_open_async (history, NULL, on_history_opened, &wait);
+  g_main_loop_run (loop);
+  if (wait.error != NULL)
+    {
+      g_propagate_error (error, wait.error);
+      return NULL;
+    }
+
+  if (vd_history_get_open_message (history) != NULL)
+    g_printerr ("verifydesk-cli: %s\n", vd_history_get_open_message (history));
+  return g_steal_pointer (&history);
+}
+
 static int
 exit_code_for (const VdVerification *verification)
 {
@@ -199,6 +231,7 @@ vd_cli_verify (int    argc,
   g_autoptr(VdCloudauthClient) client = NULL;
   g_autoptr(VdDesk) desk = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(VdHistory) history = NULL;
   g_autofree char *output = NULL;
   VerifyWait wait = { 0 };
   VdSignatureScheme scheme;
@@ -225,6 +258,13 @@ vd_cli_verify (int    argc,
 
   loop = g_main_loop_new (NULL, FALSE);
   wait.loop = loop;
+
+  /* No record, no request: without its history the verification is not sent. */
+  history = open_history (loop, &error);
+  if (history == NULL)
+    return vd_cli_fail (_("not sent: the history cannot be opened: %s"), error->message);
+  vd_desk_set_history (desk, history, NULL);
+
   vd_desk_verify_async (desk, request, NULL, on_verified, &wait);
   g_main_loop_run (loop);
 
@@ -239,6 +279,8 @@ vd_cli_verify (int    argc,
                         : vd_cli_format_text (wait.verification);
   fputs (output, stdout);
   fflush (stdout);
+  if (wait.verification->history_note != NULL)
+    g_printerr ("verifydesk-cli: %s\n", wait.verification->history_note);
 
   status = exit_code_for (wait.verification);
   vd_verification_unref (wait.verification);

@@ -20,6 +20,10 @@ int   vd_cli_simulator       (int    argc,
                               char **argv);
 int   vd_cli_samples         (int    argc,
                               char **argv);
+int   vd_cli_credentials     (int    argc,
+                              char **argv);
+int   vd_cli_history         (int    argc,
+                              char **argv);
 
 /* Prints one line "verifydesk-cli: MESSAGE" to stderr and returns VD_CLI_EXIT_ERROR. */
 int   vd_cli_fail            (const char *format,

@@ -18,6 +18,8 @@ static const Command commands[] = {
   { "verify", vd_cli_verify, N_("Verify a customer and print the verdict") },
   { "simulator", vd_cli_simulator, N_("Serve the built-in Cloudauth simulator on this computer") },
   { "samples", vd_cli_samples, N_("List the training mode's sample customers") },
+  { "credentials", vd_cli_credentials, N_("Store, show, check or remove the AccessKey in the keyring") },
+  { "history", vd_cli_history, N_("List or export the verification history") },
 };
 
 int

@@ -5,7 +5,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "vd-desk.h"
+#include "vd-desk-journal.h"
 #include "vd-env-credentials.h"
+#include "vd-keyring.h"
 #include "vd-verification-private.h"
 
 struct _VdDesk
@@ -19,6 +21,9 @@ struct _VdDesk
    * nothing in training can reach the real service whatever the real client's settings. */
   VdSimulator       *simulator;
   VdCloudauthClient *training_client;
+
+  /* The history every verification is recorded in, or NULL: nothing is recorded. */
+  VdDeskJournal     *journal;
 };
 
 G_DEFINE_FINAL_TYPE (VdDesk, vd_desk, G_TYPE_OBJECT)
@@ -33,13 +38,17 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 typedef struct {
-  VdVerification *verification;
+  VdVerification  *verification;
+  VdCredentials   *credentials;  /* held while the "sent" record is written */
+  VdHistoryRecord *sent;         /* the history's record of this submission, or NULL */
 } VerifyData;
 
 static void
 verify_data_free (VerifyData *data)
 {
   g_clear_pointer (&data->verification, vd_verification_unref);
+  g_clear_pointer (&data->credentials, vd_credentials_unref);
+  g_clear_pointer (&data->sent, vd_history_record_free);
   g_free (data);
 }
 
@@ -52,6 +61,7 @@ vd_desk_dispose (GObject *object)
     vd_simulator_disconnect (self->simulator);
   g_clear_object (&self->simulator);
   g_clear_object (&self->training_client);
+  g_clear_object (&self->journal);
   g_clear_object (&self->client);
   g_clear_pointer (&self->credentials, vd_credentials_unref);
 
@@ -230,35 +240,92 @@ vd_desk_set_credentials (VdDesk        *self,
   self->credentials = credentials;
 }
 
-/* The key pair for this verification: the training pair, the configured one, or the
- * environment's. NULL with @error set when there is none. */
+/* The key pair found without waiting: the training pair, the configured one, or the
+ * environment's. NULL without an error when the keyring is to be asked; NULL with @error set
+ * for a half-set environment. */
 static VdCredentials *
-find_credentials (VdDesk  *self,
-                  GError **error)
+find_credentials_at_hand (VdDesk  *self,
+                          GError **error)
 {
-  VdCredentials *credentials;
-  g_autoptr(GError) local_error = NULL;
-
   if (self->simulator != NULL)
     return vd_credentials_new (VD_TRAINING_ACCESS_KEY_ID, VD_TRAINING_ACCESS_KEY_SECRET, NULL);
 
   if (self->credentials != NULL)
     return vd_credentials_ref (self->credentials);
 
-  credentials = vd_env_credentials_lookup (&local_error);
-  if (credentials != NULL)
-    return credentials;
+  return vd_env_credentials_lookup (error);
+}
 
-  if (local_error != NULL)
+/* Why the keyring gave no key pair, as the verification's error: a locked or damaged keyring
+ * keeps its own words (the fix is there); none stored, or no keyring at all, is "no
+ * credentials", whose verdict points to Preferences. Takes ownership of @keyring_error. */
+static GError *
+no_credentials_error (GError *keyring_error)
+{
+  GError *error;
+
+  if (keyring_error != NULL &&
+      !g_error_matches (keyring_error, VD_KEYRING_ERROR, VD_KEYRING_ERROR_UNAVAILABLE))
+    return keyring_error;
+
+  if (keyring_error != NULL)
+    error = g_error_new (VD_CLIENT_ERROR, VD_CLIENT_ERROR_NO_CREDENTIALS,
+                         _("No AccessKey is set in the environment, and the keyring cannot be "
+                           "read. %s Or set %s and %s."),
+                         keyring_error->message, VD_ENV_ACCESS_KEY_ID, VD_ENV_ACCESS_KEY_SECRET);
+  else
+    error = g_error_new (VD_CLIENT_ERROR, VD_CLIENT_ERROR_NO_CREDENTIALS,
+                         _("No AccessKey is configured: store one in Preferences or with "
+                           "“verifydesk-cli credentials set”, set %s and %s, or use training "
+                           "mode."),
+                         VD_ENV_ACCESS_KEY_ID, VD_ENV_ACCESS_KEY_SECRET);
+
+  g_clear_error (&keyring_error);
+  return error;
+}
+
+static void
+on_finished_recorded (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VerifyData *data = g_task_get_task_data (task);
+  VdVerification *verification = data->verification;
+  g_autoptr(GError) error = NULL;
+
+  /* The verdict stands whatever the history says: the answer came, only its record failed. */
+  if (!vd_desk_journal_record_finished_finish (VD_DESK_JOURNAL (source), result, &error))
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      g_warning ("The answer to verification %" G_GINT64_FORMAT " could not be recorded: %s",
+                 verification->history_id, error->message);
+      verification->history_note =
+        g_strdup_printf (_("The history could not record this answer: %s"), error->message);
     }
 
-  g_set_error (error, VD_CLIENT_ERROR, VD_CLIENT_ERROR_NO_CREDENTIALS,
-               _("No AccessKey is configured: set %s and %s, or use training mode."),
-               VD_ENV_ACCESS_KEY_ID, VD_ENV_ACCESS_KEY_SECRET);
-  return NULL;
+  g_task_return_pointer (task, vd_verification_ref (verification),
+                         (GDestroyNotify) vd_verification_unref);
+}
+
+/* Returns the verification once its answer is in the history (when it has a record). */
+static void
+return_verification (GTask *task)
+{
+  VdDesk *self = g_task_get_source_object (task);
+  VerifyData *data = g_task_get_task_data (task);
+  VdVerification *verification = data->verification;
+
+  if (data->sent == NULL || self->journal == NULL)
+    {
+      g_task_return_pointer (task, vd_verification_ref (verification),
+                             (GDestroyNotify) vd_verification_unref);
+      return;
+    }
+
+  /* Not cancellable: an answer that came is always recorded. */
+  vd_desk_journal_record_finished_async (self->journal, data->sent, verification->result,
+                                         verification->error, NULL, on_finished_recorded,
+                                         g_object_ref (task));
 }
 
 /* Completes @task with the verification, whatever it holds: only cancellation is an error. */
@@ -283,8 +350,33 @@ finish_verification (GTask          *task,
     }
   verification->outcome = verification->verdict->outcome;
 
-  g_task_return_pointer (task, vd_verification_ref (verification),
-                         (GDestroyNotify) vd_verification_unref);
+  return_verification (task);
+}
+
+/* Cancelled after the "sent" record was written: the record is completed before the task
+ * returns the cancellation, as an unknown outcome when the request may have left. */
+static void
+return_cancelled (GTask  *task,
+                  GError *cancelled)
+{
+  VdDesk *self = g_task_get_source_object (task);
+  VerifyData *data = g_task_get_task_data (task);
+  g_autoptr(GError) why = NULL;
+
+  if (data->sent != NULL && self->journal != NULL)
+    {
+      if (data->verification->attempts > 0)
+        why = g_error_new_literal (VD_CLIENT_ERROR, VD_CLIENT_ERROR_OUTCOME_UNKNOWN,
+                                   _("Cancelled while waiting for the answer: the request may "
+                                     "have reached the service, so the outcome is unknown."));
+      else
+        why = g_error_new_literal (VD_CLIENT_ERROR, VD_CLIENT_ERROR_NOT_SENT,
+                                   _("Cancelled before the request was sent."));
+      vd_desk_journal_record_finished_async (self->journal, data->sent, NULL, why, NULL, NULL,
+                                             NULL);
+    }
+
+  g_task_return_error (task, cancelled);
 }
 
 static void
@@ -302,11 +394,110 @@ on_client_verified (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      return_cancelled (task, g_steal_pointer (&error));
       return;
     }
 
   finish_verification (task, result, error);
+}
+
+/* Signs and sends the verification with @credentials. Takes the task's reference. */
+static void
+send_request (GTask         *task,
+              VdCredentials *credentials)
+{
+  VdDesk *self = g_task_get_source_object (task);
+  VerifyData *data = g_task_get_task_data (task);
+  VdCloudauthClient *client;
+
+  client = data->verification->training ? self->training_client : self->client;
+  vd_cloudauth_client_verify_async (client,
+                                    data->verification->request,
+                                    credentials,
+                                    g_task_get_cancellable (task),
+                                    on_client_verified,
+                                    task);
+}
+
+static void
+on_sent_recorded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VerifyData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->sent = vd_desk_journal_record_sent_finish (VD_DESK_JOURNAL (source), result, &error);
+  if (data->sent == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      /* No record, no request: a verification the history cannot keep is not sent. */
+      g_prefix_error (&error, _("Not sent: the history cannot record this verification. "));
+      finish_verification (task, NULL, error);
+      return;
+    }
+
+  data->verification->history_id = data->sent->id;
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      /* Nothing left: complete the record so that it does not read as interrupted. */
+      return_cancelled (task, g_steal_pointer (&error));
+      return;
+    }
+
+  send_request (g_steal_pointer (&task), data->credentials);
+}
+
+/* Records the submission as "sent", then sends it. Takes the task's reference. */
+static void
+submit (GTask         *task,
+        VdCredentials *credentials)
+{
+  VdDesk *self = g_task_get_source_object (task);
+  VerifyData *data = g_task_get_task_data (task);
+
+  if (self->journal == NULL)
+    {
+      send_request (task, credentials);
+      return;
+    }
+
+  data->credentials = vd_credentials_ref (credentials);
+  vd_desk_journal_record_sent_async (self->journal, data->verification->request,
+                                     data->verification->training, g_task_get_cancellable (task),
+                                     on_sent_recorded, task);
+}
+
+static void
+on_keyring_looked_up (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(VdCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  GError *keyring_error = NULL;
+
+  credentials = vd_keyring_lookup_credentials_finish (result, &keyring_error);
+  if (g_error_matches (keyring_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, keyring_error);
+      return;
+    }
+
+  if (credentials == NULL)
+    {
+      error = no_credentials_error (keyring_error);
+      finish_verification (task, NULL, error);
+      return;
+    }
+
+  submit (g_steal_pointer (&task), credentials);
 }
 
 void
@@ -321,7 +512,6 @@ vd_desk_verify_async (VdDesk                *self,
   g_autoptr(GError) error = NULL;
   VerifyData *data;
   VdVerification *verification;
-  VdCloudauthClient *client;
 
   g_return_if_fail (VD_IS_DESK (self));
   g_return_if_fail (request != NULL);
@@ -345,20 +535,41 @@ vd_desk_verify_async (VdDesk                *self,
       return;
     }
 
-  credentials = find_credentials (self, &error);
-  if (credentials == NULL)
+  credentials = find_credentials_at_hand (self, &error);
+  if (error != NULL)
     {
       finish_verification (task, NULL, error);
       return;
     }
+  if (credentials != NULL)
+    {
+      submit (g_steal_pointer (&task), credentials);
+      return;
+    }
 
-  client = verification->training ? self->training_client : self->client;
-  vd_cloudauth_client_verify_async (client,
-                                    verification->request,
-                                    credentials,
-                                    cancellable,
-                                    on_client_verified,
-                                    g_steal_pointer (&task));
+  /* Last, the keyring: it may have to ask the user to unlock it, so it is never waited on. */
+  vd_keyring_lookup_credentials_async (cancellable, on_keyring_looked_up, g_steal_pointer (&task));
+}
+
+void
+vd_desk_set_history (VdDesk     *self,
+                     VdHistory  *history,
+                     const char *operator_name)
+{
+  g_return_if_fail (VD_IS_DESK (self));
+  g_return_if_fail (history == NULL || VD_IS_HISTORY (history));
+
+  g_clear_object (&self->journal);
+  if (history != NULL)
+    self->journal = vd_desk_journal_new (history, operator_name, NULL);
+}
+
+VdDeskJournal *
+vd_desk_get_journal (VdDesk *self)
+{
+  g_return_val_if_fail (VD_IS_DESK (self), NULL);
+
+  return self->journal;
 }
 
 VdVerification *

@@ -3,6 +3,8 @@
 #include <gio/gio.h>
 
 #include "vd-cloudauth-client.h"
+#include "vd-desk-journal.h"
+#include "vd-history.h"
 #include "vd-simulator.h"
 #include "vd-verification.h"
 
@@ -24,10 +26,21 @@ gboolean           vd_desk_set_training       (VdDesk   *self,
 gboolean           vd_desk_get_training       (VdDesk *self);
 /* The simulator while in training mode (for the sample customers and the tests), else NULL. */
 VdSimulator       *vd_desk_get_simulator      (VdDesk *self);
-/* Credentials to use outside training mode; NULL clears them (then the desk looks them up in
- * the environment at each verification). */
+/* Credentials to use outside training mode; NULL clears them (then the desk looks them up at
+ * each verification: in the environment, then in the keyring — vd-keyring.h). */
 void               vd_desk_set_credentials    (VdDesk        *self,
                                                VdCredentials *credentials);
+
+/* Records every verification in @history (open, or being opened) from now on, as made by
+ * @operator_name (NULL: the user's login name): "sent" before the request leaves — when that
+ * cannot be written the request is not sent and the verdict says why — and the answer after.
+ * NULL stops recording. */
+void               vd_desk_set_history        (VdDesk     *self,
+                                               VdHistory  *history,
+                                               const char *operator_name);
+/* The journal that records for this desk (its key, the "keep full ID numbers" preference), or
+ * NULL without a history. */
+VdDeskJournal     *vd_desk_get_journal        (VdDesk *self);
 
 /* Never fails: every failure (bad input, no credentials, network, gateway) is a verification
  * with outcome ERROR or UNKNOWN and a verdict that says what to do — except cancellation, which

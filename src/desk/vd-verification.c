@@ -49,5 +49,6 @@ vd_verification_unref (VdVerification *self)
   g_clear_pointer (&self->verdict, vd_verdict_free);
   g_clear_pointer (&self->started, g_date_time_unref);
   g_clear_pointer (&self->finished, g_date_time_unref);
+  g_free (self->history_note);
   g_free (box);
 }

@@ -18,6 +18,8 @@ typedef struct {
   gboolean         training;    /* answered by the built-in simulator */
   GDateTime       *started;
   GDateTime       *finished;
+  gint64           history_id;  /* its record in the history, 0 when not recorded */
+  char            *history_note; /* why the history could not record the answer, or NULL */
 } VdVerification;
 
 #define VD_TYPE_VERIFICATION (vd_verification_get_type ())

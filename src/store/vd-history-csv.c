@@ -1,0 +1,400 @@
+/* vd-history-csv.c: export of history records as CSV a spreadsheet opens safely
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vd-history"
+
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vd-history-private.h"
+
+/* Rows between two progress reports, and bytes gathered before each write. */
+#define PROGRESS_EVERY_ROWS 5000
+#define WRITE_CHUNK_BYTES   (256 * 1024)
+
+static const char utf8_bom[] = "\xEF\xBB\xBF";
+
+/* The column names are a file format, like JSON keys: not translated. */
+static const char * const columns[] = {
+  "time", "operator", "desk", "biz_type", "biz_id", "attempt", "name", "id_number_masked",
+  "id_number", "state", "outcome", "verify_status", "score", "card_face_score", "error_code",
+  "error_message", "request_id", "verify_token", "training", "uuid",
+};
+
+/* A spreadsheet runs a cell that begins with one of these as a formula (or, for tab and CR,
+ * may shift it into one). */
+static gboolean
+needs_neutralising (const char *text)
+{
+  return text[0] != '\0' && strchr ("=+-@\t\r", text[0]) != NULL;
+}
+
+static void
+append_cell (GString    *out,
+             const char *text)
+{
+  gboolean quote;
+
+  if (text == NULL)
+    text = "";
+
+  quote = strpbrk (text, ",\"\r\n") != NULL;
+  if (quote)
+    g_string_append_c (out, '"');
+  if (needs_neutralising (text))
+    g_string_append_c (out, '\'');
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+
+  if (quote)
+    g_string_append_c (out, '"');
+}
+
+char *
+vd_history_csv_cell (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  append_cell (out, text);
+  return g_string_free (out, FALSE);
+}
+
+void
+vd_history_csv_append_header (GString *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_cell (out, columns[i]);
+    }
+  g_string_append (out, "\r\n");
+}
+
+/* Local time as "YYYY-MM-DD HH:MM:SS", which spreadsheets read as a date. The zone is looked
+ * up once per export, not once per row. */
+static void
+format_local_time (char       *buffer,
+                   gsize       size,
+                   GTimeZone  *zone,
+                   gint64      usec)
+{
+  gint64 seconds = usec / G_USEC_PER_SEC;
+  int interval = g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, seconds);
+  time_t local = (time_t) (seconds + (interval >= 0 ? g_time_zone_get_offset (zone, interval)
+                                                    : 0));
+  struct tm parts;
+
+  if (gmtime_r (&local, &parts) == NULL)
+    {
+      buffer[0] = '\0';
+      return;
+    }
+  g_snprintf (buffer, size, "%04d-%02d-%02d %02d:%02d:%02d", parts.tm_year + 1900,
+              parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec);
+}
+
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+/* A number column as text: NULL stays empty, 97.5 prints as 97.5 (not 97.500000). */
+static const char *
+column_number (sqlite3_stmt *stmt,
+               int           column,
+               char         *buffer,
+               gsize         size)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NULL;
+  return g_ascii_formatd (buffer, size, "%.10g", sqlite3_column_double (stmt, column));
+}
+
+void
+vd_history_csv_append_row (GString      *out,
+                           sqlite3_stmt *stmt,
+                           GTimeZone    *zone)
+{
+  char time[32];
+  char attempt[24];
+  char status[24];
+  char score[G_ASCII_DTOSTR_BUF_SIZE];
+  char card_face_score[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *state = column_text (stmt, 13);
+  gboolean finished = g_strcmp0 (state, "finished") == 0;
+  const char *cells[G_N_ELEMENTS (columns)];
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (columns) == 20);
+
+  format_local_time (time, sizeof time, zone, sqlite3_column_int64 (stmt, 2));
+  g_snprintf (attempt, sizeof attempt, "%" G_GINT64_FORMAT,
+              (gint64) sqlite3_column_int64 (stmt, 8));
+  if (sqlite3_column_type (stmt, 15) != SQLITE_NULL)
+    g_snprintf (status, sizeof status, "%d", sqlite3_column_int (stmt, 15));
+
+  cells[0] = time;
+  cells[1] = column_text (stmt, 4);     /* operator */
+  cells[2] = column_text (stmt, 5);     /* desk */
+  cells[3] = column_text (stmt, 6);     /* biz_type */
+  cells[4] = column_text (stmt, 7);     /* biz_id */
+  cells[5] = attempt;
+  cells[6] = column_text (stmt, 9);     /* name */
+  cells[7] = column_text (stmt, 10);    /* id_masked */
+  cells[8] = column_text (stmt, 12);    /* id_full, only when kept */
+  cells[9] = state;
+  cells[10] = finished ? column_text (stmt, 14) : vd_outcome_to_string (VD_OUTCOME_UNKNOWN);
+  cells[11] = sqlite3_column_type (stmt, 15) != SQLITE_NULL ? status : NULL;
+  cells[12] = column_number (stmt, 16, score, sizeof score);
+  cells[13] = column_number (stmt, 17, card_face_score, sizeof card_face_score);
+  cells[14] = column_text (stmt, 19);   /* error_code */
+  cells[15] = column_text (stmt, 20);   /* error_message */
+  cells[16] = column_text (stmt, 21);   /* request_id */
+  cells[17] = column_text (stmt, 22);   /* verify_token */
+  cells[18] = sqlite3_column_int (stmt, 23) != 0 ? "true" : "false";
+  cells[19] = column_text (stmt, 1);    /* uuid */
+
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_cell (out, cells[i]);
+    }
+  g_string_append (out, "\r\n");
+}
+
+/* --- the export thread --- */
+
+void
+vd_history_export_free (VdHistoryExport *export)
+{
+  g_free (export->path);
+  g_clear_pointer (&export->filter, vd_history_filter_free);
+  g_free (export->id_hmac);
+  g_clear_object (&export->file);
+  if (export->progress_data_free != NULL)
+    export->progress_data_free (export->progress_data);
+  g_main_context_unref (export->context);
+  g_free (export);
+}
+
+typedef struct {
+  GTask   *task;   /* keeps the export (its task data) alive until reported */
+  guint64  written;
+  guint64  total;
+} Progress;
+
+static gboolean
+report_progress (gpointer user_data)
+{
+  Progress *progress = user_data;
+  VdHistoryExport *export = g_task_get_task_data (progress->task);
+
+  export->progress (progress->written, progress->total, export->progress_data);
+  g_object_unref (progress->task);
+  g_free (progress);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+send_progress (GTask   *task,
+               guint64  written,
+               guint64  total)
+{
+  VdHistoryExport *export = g_task_get_task_data (task);
+  Progress *progress;
+
+  if (export->progress == NULL)
+    return;
+
+  progress = g_new0 (Progress, 1);
+  progress->task = g_object_ref (task);
+  progress->written = written;
+  progress->total = total;
+  g_main_context_invoke_full (export->context, G_PRIORITY_DEFAULT, report_progress, progress,
+                              NULL);
+}
+
+static gboolean
+write_chunk (GOutputStream  *stream,
+             GString        *chunk,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  gboolean ok = g_output_stream_write_all (stream, chunk->str, chunk->len, NULL, cancellable,
+                                           error);
+
+  g_string_truncate (chunk, 0);
+  return ok;
+}
+
+static gboolean
+count_rows (sqlite3          *db,
+            VdHistoryExport  *export,
+            guint64          *total,
+            GError          **error)
+{
+  g_autoptr(VdHistoryQuery) query = vd_history_query_new_count (export->filter, export->id_hmac);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, vd_history_query_get_sql (query), -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = vd_history_query_bind (query, stmt);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *total = (guint64) sqlite3_column_int64 (stmt, 0);
+  else
+    g_propagate_error (error, vd_history_sqlite_error (db, rc, _("counting records to export")));
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW;
+}
+
+/* Writes the rows to @stream; *@written counts them. */
+static gboolean
+write_rows (sqlite3          *db,
+            GTask            *task,
+            GOutputStream    *stream,
+            guint64           total,
+            guint64          *written,
+            GCancellable     *cancellable,
+            GError          **error)
+{
+  VdHistoryExport *export = g_task_get_task_data (task);
+  g_autoptr(VdHistoryQuery) query = NULL;
+  g_autoptr(GString) chunk = g_string_sized_new (WRITE_CHUNK_BYTES + 4096);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  query = vd_history_query_new_list (export->filter, export->id_hmac, NULL, 0, 0);
+  rc = sqlite3_prepare_v2 (db, vd_history_query_get_sql (query), -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = vd_history_query_bind (query, stmt);
+
+  g_string_append (chunk, utf8_bom);
+  vd_history_csv_append_header (chunk);
+
+  while (ok && rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      rc = SQLITE_OK;
+      vd_history_csv_append_row (chunk, stmt, zone);
+      *written += 1;
+
+      if (chunk->len >= WRITE_CHUNK_BYTES)
+        ok = write_chunk (stream, chunk, cancellable, error);
+      if (ok && *written % PROGRESS_EVERY_ROWS == 0)
+        {
+          ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
+          send_progress (task, *written, total);
+        }
+    }
+
+  if (ok && rc != SQLITE_DONE)
+    {
+      g_propagate_error (error, vd_history_sqlite_error (db, rc, _("reading records to export")));
+      ok = FALSE;
+    }
+  sqlite3_finalize (stmt);
+
+  return ok && write_chunk (stream, chunk, cancellable, error);
+}
+
+/* Writes to FILE.part and renames it over FILE only when complete, so that a failed or
+ * cancelled export never leaves half a file under the name the user chose. */
+static gboolean
+export_to_file (sqlite3       *db,
+                GTask         *task,
+                guint64       *written,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  VdHistoryExport *export = g_task_get_task_data (task);
+  g_autofree char *target_path = g_file_get_path (export->file);
+  g_autofree char *part_path = NULL;
+  g_autoptr(GFile) part = NULL;
+  g_autoptr(GFileOutputStream) stream = NULL;
+  guint64 total = 0;
+  gboolean ok;
+
+  if (target_path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("Export writes to a local file only: choose a folder on this "
+                             "computer."));
+      return FALSE;
+    }
+
+  if (!count_rows (db, export, &total, error))
+    return FALSE;
+
+  part_path = g_strconcat (target_path, ".part", NULL);
+  part = g_file_new_for_path (part_path);
+  stream = g_file_replace (part, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, error);
+  if (stream == NULL)
+    return FALSE;
+
+  send_progress (task, 0, total);
+  ok = write_rows (db, task, G_OUTPUT_STREAM (stream), total, written, cancellable, error);
+  if (ok)
+    ok = g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, error);
+  else
+    g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, NULL);
+
+  if (ok)
+    ok = g_file_move (part, export->file, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, error);
+  if (!ok)
+    {
+      g_file_delete (part, NULL, NULL);
+      return FALSE;
+    }
+
+  send_progress (task, *written, total);
+  return TRUE;
+}
+
+void
+vd_history_export_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  VdHistoryExport *export = task_data;
+  GError *error = NULL;
+  guint64 written = 0;
+  sqlite3 *db;
+  gboolean ok;
+
+  db = vd_history_open_reader (export->path, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* One read transaction: the count and the rows see the same records. */
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  ok = export_to_file (db, task, &written, cancellable, &error);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (db);
+
+  if (!ok)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_memdup2 (&written, sizeof written), g_free);
+}

@@ -1,0 +1,183 @@
+#pragma once
+
+#include <sqlite3.h>
+
+#include "vd-history.h"
+
+G_BEGIN_DECLS
+
+/* The pieces of the store shared by its files; nothing outside src/store includes this. */
+
+/* How long a connection waits for another process's lock before giving up. */
+#define VD_HISTORY_BUSY_TIMEOUT_MS 10000
+
+/* The worker connection's page cache, in KiB. */
+#define VD_HISTORY_CACHE_KIB 32768
+
+/* Names are searched by 1- and 2-character pieces of their folded form ("grams"); only the
+ * first this many characters of a name are cut into pieces. */
+#define VD_HISTORY_MAX_GRAM_CHARS 64
+
+/* --- errors (vd-history-worker.c) --- */
+
+/* A GError in VD_HISTORY_ERROR for the last failure on @db, in words: what happened, what to
+ * do. @what says what was being done ("recording the verification"). */
+GError     *vd_history_sqlite_error      (sqlite3    *db,
+                                          int         rc,
+                                          const char *what);
+
+/* --- schema (vd-history-migrations.c) --- */
+
+/* Registers the SQL functions the migrations use (vd_fold, vd_uuid) on @db. */
+void        vd_history_register_functions (sqlite3 *db);
+/* Brings @db to VD_HISTORY_SCHEMA_VERSION, one transaction per step. @from receives the
+ * version found (0 for a new file). */
+gboolean    vd_history_migrate            (sqlite3  *db,
+                                           int      *from,
+                                           GError  **error);
+/* The number of migrations; equals VD_HISTORY_SCHEMA_VERSION (checked at start). */
+guint       vd_history_n_migrations       (void);
+
+/* The folded form of a name used for search: NFKC, case-folded. */
+char       *vd_history_name_key           (const char *name);
+/* The distinct 1- and 2-character pieces of @name_key (a NULL-terminated array). */
+GStrv       vd_history_name_grams         (const char *name_key);
+/* The piece of a folded query to look up: the query itself when 1 or 2 characters, else its
+ * last 2 characters (given names tell people apart better than family names). */
+char       *vd_history_query_gram         (const char *query_key);
+
+/* --- reading and writing rows (vd-history-worker.c) --- */
+
+/* The columns every query selects, in the order vd_history_record_from_row reads them, with
+ * the table alias "r". */
+#define VD_HISTORY_RECORD_COLUMNS \
+  "r.id, r.uuid, r.time, r.finished_time, r.operator, r.desk, r.biz_type, r.biz_id, " \
+  "r.attempt, r.name, r.id_masked, r.id_hmac, r.id_full, r.state, r.outcome, " \
+  "r.verify_status, r.score, r.card_face_score, r.ocr, r.error_code, r.error_message, " \
+  "r.request_id, r.verify_token, r.training"
+
+VdHistoryRecord *vd_history_record_from_row (sqlite3_stmt *stmt);
+
+char            *vd_history_ocr_to_json     (const VdIdCardInfo *info);
+VdIdCardInfo    *vd_history_ocr_from_json   (const char *json);
+
+/* A query built from a filter: SQL with ?NNN parameters and the values to bind. */
+typedef struct _VdHistoryQuery VdHistoryQuery;
+
+/* SELECT of the matching records, newest first; @limit 0: no limit. @id_hmac: the filter's
+ * ID number as HMAC (NULL when it has none). */
+VdHistoryQuery  *vd_history_query_new_list  (const VdHistoryFilter *filter,
+                                             const char            *id_hmac,
+                                             const VdHistoryCursor *cursor,
+                                             guint                  offset,
+                                             guint                  limit);
+VdHistoryQuery  *vd_history_query_new_count (const VdHistoryFilter *filter,
+                                             const char            *id_hmac);
+const char      *vd_history_query_get_sql   (VdHistoryQuery *query);
+/* Binds the values to @stmt (prepared from the SQL above). */
+int              vd_history_query_bind      (VdHistoryQuery *query,
+                                             sqlite3_stmt   *stmt);
+void             vd_history_query_free      (VdHistoryQuery *query);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdHistoryQuery, vd_history_query_free)
+
+/* Opens @path as a second, read-only connection (for export). */
+sqlite3         *vd_history_open_reader     (const char  *path,
+                                             GError     **error);
+
+/* --- the worker (vd-history-worker.c) --- */
+
+typedef struct _VdHistoryWorker VdHistoryWorker;
+
+typedef enum {
+  VD_HISTORY_MESSAGE_QUIT,
+  VD_HISTORY_MESSAGE_OPEN,
+  VD_HISTORY_MESSAGE_RECORD_SENT,
+  VD_HISTORY_MESSAGE_RECORD_FINISHED,
+  VD_HISTORY_MESSAGE_INSERT,
+  VD_HISTORY_MESSAGE_PURGE,
+  VD_HISTORY_MESSAGE_GET,
+  VD_HISTORY_MESSAGE_LIST,
+  VD_HISTORY_MESSAGE_COUNT,
+} VdHistoryMessageKind;
+
+/* One request to the worker and, once handled, its answer. */
+typedef struct {
+  VdHistoryMessageKind  kind;
+  guint64               serial;     /* order of arrival, within a priority */
+  GTask                *task;       /* NULL for QUIT */
+
+  /* what was asked */
+  VdHistoryRecord      *record;
+  GPtrArray            *records;
+  gint64                id;
+  VdHistoryFilter      *filter;
+  char                 *id_hmac;
+  gboolean              has_cursor;
+  VdHistoryCursor       cursor;
+  guint                 offset;
+  guint                 limit;
+  guint                 days;
+
+  /* the answer */
+  GError               *error;
+  gint64                result_id;
+  guint                 result_attempt;
+  guint64               result_count;
+  VdHistoryRecord      *result_record;
+  GPtrArray            *result_records;
+  char                 *moved_aside_path;
+  guint                 n_interrupted;
+} VdHistoryMessage;
+
+VdHistoryMessage *vd_history_message_new   (VdHistoryMessageKind kind,
+                                            GTask               *task);
+void              vd_history_message_free  (VdHistoryMessage *message);
+
+/* Starts the thread that owns the database at @path. */
+VdHistoryWorker  *vd_history_worker_new    (const char *path);
+/* Queues @message (taking it): writes ahead of reads, then in order of arrival. When handled,
+ * the message goes back to its task's main context and vd_history_message_deliver runs there. */
+void              vd_history_worker_push   (VdHistoryWorker  *worker,
+                                            VdHistoryMessage *message);
+/* For the tests: caps the database at @pages pages (PRAGMA max_page_count) from the next open
+ * on, so that "disk full" can be produced without filling a disk. 0: no cap. */
+void              vd_history_worker_set_page_limit (VdHistoryWorker *worker,
+                                                    guint            pages);
+/* The same through the object. */
+void              vd_history_set_page_limit (VdHistory *self,
+                                             guint      pages);
+/* Stops the thread after what is queued, and closes the database. */
+void              vd_history_worker_free   (VdHistoryWorker *worker);
+
+/* In the caller's context: completes the message's task (vd-history.c). */
+void              vd_history_message_deliver (VdHistoryMessage *message);
+
+/* --- export (vd-history-csv.c) --- */
+
+/* The header line, and one row of a query selecting VD_HISTORY_RECORD_COLUMNS as a CSV line
+ * with its time in @zone (CRLF-terminated), appended to @out. */
+void        vd_history_csv_append_header (GString      *out);
+void        vd_history_csv_append_row    (GString      *out,
+                                          sqlite3_stmt *stmt,
+                                          GTimeZone    *zone);
+
+/* Runs in a thread of its own: writes the rows of @query on a reader connection of @path. */
+typedef struct {
+  char                  *path;
+  VdHistoryFilter       *filter;
+  char                  *id_hmac;
+  GFile                 *file;
+  VdHistoryProgressFunc  progress;
+  gpointer               progress_data;
+  GDestroyNotify         progress_data_free;
+  GMainContext          *context;
+} VdHistoryExport;
+
+void        vd_history_export_free       (VdHistoryExport *export);
+void        vd_history_export_thread     (GTask        *task,
+                                          gpointer      source_object,
+                                          gpointer      task_data,
+                                          GCancellable *cancellable);
+
+G_END_DECLS
