@@ -3,7 +3,8 @@
 
   check-translations.py potfiles SRCDIR   every source file with translatable strings is listed in
                                           po/POTFILES.in, and every listed file exists
-  check-translations.py complete PO...    no message is untranslated or fuzzy
+  check-translations.py complete SRCDIR   po/zh_CN.po, merged with the strings the sources have
+                                          now, has no untranslated or fuzzy message
 
 Prints TAP, so each problem is reported by name."""
 
@@ -11,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 MARKERS = re.compile(r'(\b_\(|\bN_\(|\bC_\(|\bNC_\(|g_dngettext\s*\(|translatable="yes")')
 
@@ -44,20 +46,43 @@ def check_potfiles(srcdir):
     return results
 
 
-def check_complete(po_files):
+# The same keywords as meson's "glib" gettext preset.
+XGETTEXT_KEYWORDS = ["--keyword=_", "--keyword=N_", "--keyword=C_:1c,2", "--keyword=NC_:1c,2",
+                     "--keyword=g_dcgettext:2", "--keyword=g_dngettext:2,3",
+                     "--keyword=g_dpgettext2:2c,3", "--flag=N_:1:pass-c-format",
+                     "--flag=C_:2:pass-c-format", "--flag=NC_:2:pass-c-format",
+                     "--flag=g_dngettext:2:pass-c-format", "--flag=g_strdup_printf:1:c-format",
+                     "--flag=g_string_printf:2:c-format", "--flag=g_string_append_printf:2:c-format",
+                     "--flag=g_error_new:3:c-format", "--flag=g_set_error:4:c-format",
+                     "--flag=g_markup_printf_escaped:1:c-format"]
+
+
+def check_complete(srcdir):
     results = []
-    for po in po_files:
-        out = subprocess.run(["msgfmt", "--check", "--statistics", "-o", os.devnull, po],
-                             capture_output=True, text=True)
-        stats = out.stderr.strip()
-        ok = out.returncode == 0 and "untranslated" not in stats and "fuzzy" not in stats
-        results.append((ok, f"{os.path.basename(po)} is complete ({stats})"))
+    with tempfile.TemporaryDirectory() as scratch:
+        pot = os.path.join(scratch, "verifydesk.pot")
+        subprocess.run(["xgettext", "--from-code=UTF-8", "--add-comments=TRANSLATORS",
+                        f"--directory={srcdir}", f"--files-from={os.path.join(srcdir, 'po', 'POTFILES.in')}",
+                        "-o", pot, *XGETTEXT_KEYWORDS], check=True, capture_output=True)
+        for lingua in open(os.path.join(srcdir, "po", "LINGUAS"), encoding="utf-8").read().split():
+            po = os.path.join(srcdir, "po", f"{lingua}.po")
+            merged = os.path.join(scratch, f"{lingua}.po")
+            subprocess.run(["msgmerge", "--quiet", "--no-fuzzy-matching", "-o", merged, po, pot],
+                           check=True, capture_output=True)
+            out = subprocess.run(["msgfmt", "--check", "--statistics", "-o", os.devnull, merged],
+                                 capture_output=True, text=True)
+            stats = out.stderr.strip().splitlines()[-1] if out.stderr.strip() else ""
+            ok = out.returncode == 0 and "untranslated" not in stats and "fuzzy" not in stats
+            results.append((ok, f"{lingua}.po is complete ({stats})"))
+            if out.returncode != 0:
+                for line in out.stderr.strip().splitlines()[:20]:
+                    print(f"# {line}")
     return results
 
 
 def main():
     mode = sys.argv[1]
-    results = check_potfiles(sys.argv[2]) if mode == "potfiles" else check_complete(sys.argv[2:])
+    results = check_potfiles(sys.argv[2]) if mode == "potfiles" else check_complete(sys.argv[2])
     for number, (ok, name) in enumerate(results, 1):
         print(f"{'ok' if ok else 'not ok'} {number} - {name}")
     print(f"1..{len(results)}")

@@ -1097,8 +1097,8 @@ check_encoding (const char  *body,
   if (!g_utf8_validate_len (body, length, &end))
     {
       g_set_error (error, VD_ANSWER_ERROR, VD_ANSWER_ERROR_ENCODING,
-                   _("The answer is not valid UTF-8 text (at byte %" G_GSIZE_FORMAT ")."),
-                   (gsize) (end - body));
+                   _("The answer is not valid UTF-8 text (at byte %lu)."),
+                   (unsigned long) (end - body));
       return FALSE;
     }
 

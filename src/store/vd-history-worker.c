@@ -1104,8 +1104,8 @@ handle_record_finished (VdHistoryWorker  *worker,
   if (sqlite3_changes (worker->db) == 0)
     {
       g_set_error (error, VD_HISTORY_ERROR, VD_HISTORY_ERROR_NOT_FOUND,
-                   _("The history has no record %" G_GINT64_FORMAT " to complete: it may have "
-                     "been purged."), message->id);
+                   _("The history has no record %lld to complete: it may have "
+                     "been purged."), (long long) message->id);
       return end (worker, FALSE, what, error);
     }
 
@@ -1222,7 +1222,7 @@ handle_get (VdHistoryWorker  *worker,
     return TRUE;
   if (rc == SQLITE_DONE)
     g_set_error (error, VD_HISTORY_ERROR, VD_HISTORY_ERROR_NOT_FOUND,
-                 _("The history has no record %" G_GINT64_FORMAT "."), message->id);
+                 _("The history has no record %lld."), (long long) message->id);
   else
     g_propagate_error (error, vd_history_sqlite_error (worker->db, rc, _("reading a record")));
   return FALSE;

@@ -7,6 +7,8 @@
 
 #include "vd-application.h"
 #include "vd-env-credentials.h"
+#include "vd-keyring.h"
+#include "vd-preferences-window.h"
 #include "vd-window.h"
 
 #define EXIT_AFTER_FIRST_FRAME "VERIFYDESK_EXIT_AFTER_FIRST_FRAME"
@@ -19,13 +21,20 @@ struct _VdApplication
   VdCloudauthClient *client;
   VdDesk            *desk;
 
-  /* What the preferences dialog says about the credentials: the masked AccessKey ID in use
-   * (never the secret), or why the environment's pair could not be used. */
-  char              *access_key_id_masked;
-  GError            *credentials_error;
+  /* Why the desk is in training mode, for the window's bar; NULL when it is not. */
+  char              *training_reason;
+  GCancellable      *keyring_lookup;
 };
 
 G_DEFINE_FINAL_TYPE (VdApplication, vd_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_TRAINING_REASON,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 typedef struct {
   const char *action;
@@ -72,32 +81,95 @@ configure_client (VdApplication *self)
   vd_cloudauth_client_set_timeouts (self->client, connect_s * 1000, read_s * 1000);
 }
 
-/* Credentials from the environment; with none at all, training mode. A half-set pair is not
- * training: the operator meant to configure real keys, and every verification says what is
- * missing. */
+static void
+set_training (VdApplication *self,
+              gboolean       training,
+              const char    *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vd_desk_set_training (self->desk, training, &error))
+    {
+      /* The simulator could not listen on 127.0.0.1: stay out of training, and every
+       * verification says there is no AccessKey. */
+      g_warning ("Training mode could not start: %s", error->message);
+      training = FALSE;
+    }
+
+  if (g_strcmp0 (self->training_reason, training ? reason : NULL) == 0)
+    return;
+  g_free (self->training_reason);
+  self->training_reason = training ? g_strdup (reason) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING_REASON]);
+}
+
+static void
+on_keyring_looked_up (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(VdApplication) self = user_data;
+  g_autoptr(VdCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+
+  credentials = vd_keyring_lookup_credentials_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->keyring_lookup);
+
+  if (credentials != NULL)
+    {
+      /* The desk looks the key up in the keyring itself at each verification, so a key
+       * replaced in Preferences is used at once. */
+      set_training (self, FALSE, NULL);
+      return;
+    }
+
+  if (error != NULL)
+    /* Translators: %s says what is wrong with the keyring and what to do */
+    reason = g_strdup_printf (_("%s VerifyDesk stays in training mode until then."),
+                              error->message);
+  else
+    reason = g_strdup (_("No AccessKey is configured: add one in Preferences (Ctrl+,) to verify "
+                         "for real."));
+  set_training (self, TRUE, reason);
+}
+
+/* Training when Preferences says so; else the environment's key pair; else the keyring's. Until
+ * the keyring answers (it is asked asynchronously) the desk stays in training mode, so nothing
+ * is ever sent for real by accident. A half-set pair in the environment is not training: the
+ * operator meant to configure real keys, and every verification says what is missing. */
 static void
 choose_mode (VdApplication *self)
 {
   g_autoptr(VdCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
 
-  credentials = vd_env_credentials_lookup (&self->credentials_error);
-  if (credentials != NULL)
+  g_cancellable_cancel (self->keyring_lookup);
+  g_clear_object (&self->keyring_lookup);
+
+  if (g_settings_get_boolean (self->settings, "training-mode"))
     {
-      self->access_key_id_masked =
-        vd_credentials_mask_id (vd_credentials_get_access_key_id (credentials));
-      vd_desk_set_credentials (self->desk, credentials);
+      vd_desk_set_credentials (self->desk, NULL);
+      set_training (self, TRUE, _("Training mode is switched on in Preferences."));
       return;
     }
 
-  if (self->credentials_error != NULL)
-    return;
-
-  if (!vd_desk_set_training (self->desk, TRUE, &error))
+  credentials = vd_env_credentials_lookup (&error);
+  if (credentials != NULL || error != NULL)
     {
-      g_warning ("Training mode could not start: %s", error->message);
-      self->credentials_error = g_steal_pointer (&error);
+      vd_desk_set_credentials (self->desk, credentials);
+      set_training (self, FALSE, NULL);
+      return;
     }
+
+  vd_desk_set_credentials (self->desk, NULL);
+  if (!vd_desk_get_training (self->desk))
+    set_training (self, TRUE, _("Looking for an AccessKey in the keyring…"));
+  self->keyring_lookup = g_cancellable_new ();
+  vd_keyring_lookup_credentials_async (self->keyring_lookup, on_keyring_looked_up,
+                                       g_object_ref (self));
 }
 
 /* --- actions --- */
@@ -136,21 +208,11 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
-/* What the credentials are now, in one sentence. */
-static char *
-describe_credentials (VdApplication *self)
+static void
+on_preferences_closed (VdApplication *self)
 {
-  if (vd_desk_get_training (self->desk))
-    return g_strdup (_("Now: training mode, because no AccessKey was found in the environment."));
-
-  if (self->credentials_error != NULL)
-    /* Translators: %s says what is wrong with the environment's AccessKey */
-    return g_strdup_printf (_("Now: %s"), self->credentials_error->message);
-
-  /* Translators: the masked AccessKey ID, then the service's address */
-  return g_strdup_printf (_("Now: AccessKey %s from the environment, sending to %s."),
-                          self->access_key_id_masked,
-                          vd_cloudauth_client_get_endpoint (self->client));
+  /* A key stored or removed, or training switched, takes effect at once. */
+  choose_mode (self);
 }
 
 static void
@@ -160,25 +222,11 @@ preferences_action (GSimpleAction *action,
 {
   VdApplication *self = VD_APPLICATION (user_data);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  g_autofree char *where = NULL;
-  g_autofree char *now = describe_credentials (self);
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
+  GtkWidget *preferences = vd_preferences_window_new (parent, self->desk, self->settings);
 
-  /* Translators: the three %s are environment variable names, keep them as they are */
-  where = g_strdup_printf (_("VerifyDesk reads the AccessKey from the environment variables %s "
-                             "and %s, and an STS security token from %s. Set them before "
-                             "starting VerifyDesk. Without them it runs in training mode: the "
-                             "results are simulated and nothing is sent to Alibaba Cloud."),
-                           VD_ENV_ACCESS_KEY_ID, VD_ENV_ACCESS_KEY_SECRET,
-                           VD_ENV_SECURITY_TOKEN);
-  body = g_strdup_printf ("%s\n\n%s", where, now);
-
-  dialog = adw_message_dialog_new (parent, _("Credentials"), body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  gtk_window_present (GTK_WINDOW (dialog));
+  g_signal_connect_object (preferences, "destroy", G_CALLBACK (on_preferences_closed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static const GActionEntry app_actions[] = {
@@ -228,6 +276,8 @@ vd_application_startup (GApplication *application)
 
   self->desk = vd_desk_new (self->client);
   choose_mode (self);
+  g_signal_connect_object (self->settings, "changed::training-mode", G_CALLBACK (choose_mode),
+                           self, G_CONNECT_SWAPPED);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
@@ -257,6 +307,8 @@ vd_application_dispose (GObject *object)
 {
   VdApplication *self = VD_APPLICATION (object);
 
+  g_cancellable_cancel (self->keyring_lookup);
+  g_clear_object (&self->keyring_lookup);
   g_clear_object (&self->desk);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
@@ -269,10 +321,28 @@ vd_application_finalize (GObject *object)
 {
   VdApplication *self = VD_APPLICATION (object);
 
-  g_clear_pointer (&self->access_key_id_masked, g_free);
-  g_clear_error (&self->credentials_error);
+  g_clear_pointer (&self->training_reason, g_free);
 
   G_OBJECT_CLASS (vd_application_parent_class)->finalize (object);
+}
+
+static void
+vd_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  VdApplication *self = VD_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_TRAINING_REASON:
+      g_value_set_string (value, self->training_reason);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -281,10 +351,17 @@ vd_application_class_init (VdApplicationClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
 
+  object_class->get_property = vd_application_get_property;
   object_class->dispose = vd_application_dispose;
   object_class->finalize = vd_application_finalize;
   application_class->startup = vd_application_startup;
   application_class->activate = vd_application_activate;
+
+  properties[PROP_TRAINING_REASON] =
+    g_param_spec_string ("training-reason", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -312,4 +389,13 @@ vd_application_get_desk (VdApplication *self)
   g_return_val_if_fail (VD_IS_APPLICATION (self), NULL);
 
   return self->desk;
+}
+
+/* Why the desk is in training mode, in one sentence for the window's bar; NULL when it is not. */
+const char *
+vd_application_get_training_reason (VdApplication *self)
+{
+  g_return_val_if_fail (VD_IS_APPLICATION (self), NULL);
+
+  return self->training_reason;
 }

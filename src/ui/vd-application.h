@@ -19,4 +19,6 @@ VdApplication *vd_application_new      (void);
 /* The desk, from start-up on (NULL before). */
 VdDesk        *vd_application_get_desk (VdApplication *self);
 
+const char    *vd_application_get_training_reason (VdApplication *self);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "vd-form.h"
 #include "vd-result-view.h"
 #include "vd-sample-customers.h"
+#include "vd-application.h"
 #include "vd-window.h"
 
 struct _VdWindow
@@ -16,6 +17,7 @@ struct _VdWindow
   AdwToastOverlay      *toast_overlay;
   GtkWidget            *back_button;
   GtkInfoBar           *training_bar;
+  GtkLabel             *training_reason_label;
   GtkMenuButton        *samples_button;
   GtkPopover           *samples_popover;
   GtkListBox           *samples_list;
@@ -202,12 +204,28 @@ on_samples_popover_show (VdWindow *self)
     gtk_list_box_append (self->samples_list, create_sample_row (&customers[i], i));
 }
 
+/* Why training mode is on (no AccessKey, a locked keyring, the preference), from the
+ * application when the window belongs to VerifyDesk's. */
+static void
+update_training_reason (VdWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  const char *reason = NULL;
+
+  if (VD_IS_APPLICATION (application))
+    reason = vd_application_get_training_reason (VD_APPLICATION (application));
+
+  gtk_label_set_label (self->training_reason_label, reason != NULL ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->training_reason_label), reason != NULL);
+}
+
 static void
 update_training (VdWindow *self)
 {
   gboolean training = vd_desk_get_training (self->desk);
 
   gtk_info_bar_set_revealed (self->training_bar, training);
+  update_training_reason (self);
   /* The submenu is offered only while the samples can be verified. */
   if (training && g_menu_model_get_n_items (G_MENU_MODEL (self->samples_section)) == 0)
     build_samples_menu (self);
@@ -613,6 +631,7 @@ vd_window_class_init (VdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VdWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, VdWindow, training_bar);
+  gtk_widget_class_bind_template_child (widget_class, VdWindow, training_reason_label);
   gtk_widget_class_bind_template_child (widget_class, VdWindow, samples_button);
   gtk_widget_class_bind_template_child (widget_class, VdWindow, samples_popover);
   gtk_widget_class_bind_template_child (widget_class, VdWindow, samples_list);
@@ -671,13 +690,25 @@ GtkWidget *
 vd_window_new (GtkApplication *application,
                VdDesk         *desk)
 {
+  VdWindow *self;
+
   g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (VD_IS_DESK (desk), NULL);
 
-  return g_object_new (VD_TYPE_WINDOW,
+  self = g_object_new (VD_TYPE_WINDOW,
                        "application", application,
                        "desk", desk,
                        NULL);
+
+  /* The application is set after construction, so its reason is followed from here. */
+  if (VD_IS_APPLICATION (application))
+    {
+      g_signal_connect_object (application, "notify::training-reason",
+                               G_CALLBACK (update_training_reason), self, G_CONNECT_SWAPPED);
+      update_training_reason (self);
+    }
+
+  return GTK_WIDGET (self);
 }
 
 VdDesk *
