@@ -55,15 +55,33 @@ vd_cli_format_meter (double score)
   return g_string_free (meter, FALSE);
 }
 
+char *
+vd_cli_pad_to_width (const char *text,
+                     guint       width)
+{
+  GString *padded = g_string_new (text);
+  guint columns = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    columns += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  while (columns++ < width)
+    g_string_append_c (padded, ' ');
+
+  return g_string_free (padded, FALSE);
+}
+
 static void
 append_field (GString    *text,
               const char *label,
               const char *value)
 {
+  g_autofree char *padded = NULL;
+
   if (value == NULL || *value == '\0')
     return;
 
-  g_string_append_printf (text, "  %-16s %s\n", label, value);
+  padded = vd_cli_pad_to_width (label, 16);
+  g_string_append_printf (text, "  %s %s\n", padded, value);
 }
 
 static void
@@ -90,7 +108,8 @@ append_scores (GString              *text,
     g_string_append_printf (thresholds, "%s%.0f → %s", i > 0 ? ", " : "",
                             bands[i].threshold, bands[i].far_text);
 
-  g_string_append_printf (text, "%s %s\n", _("Score:"), description);
+  g_string_append_printf (text, _("Score: %s"), description);
+  g_string_append_c (text, '\n');
   for (char **line = meter_lines; *line != NULL; line++)
     g_string_append_printf (text, "  %s\n", *line);
   g_string_append (text, "  ");
@@ -101,7 +120,8 @@ append_scores (GString              *text,
     {
       g_autofree char *card = vd_score_describe (result->card_face_score);
 
-      g_string_append_printf (text, "%s %s\n", _("Face vs card portrait:"), card);
+      g_string_append_printf (text, _("Face vs card portrait: %s"), card);
+      g_string_append_c (text, '\n');
     }
   g_string_append_printf (text, "  %s\n",
                           _("The score is a reference only: the VerifyStatus is the verdict."));
@@ -136,7 +156,7 @@ append_ocr (GString            *text,
   append_field (text, _("Birth date"), card->birth);
   append_field (text, _("Address"), card->address);
   append_field (text, _("Issued by"), card->authority);
-  append_field (text, _("Valid"), validity);
+  append_field (text, C_("ID card", "Valid"), validity);
 }
 
 char *
@@ -152,7 +172,9 @@ vd_cli_format_text (const VdVerification *verification)
 
   g_string_append_printf (text, "%s — %s\n", verdict->title, verification->request->name);
   g_string_append_printf (text, "  %s\n", verdict->explanation);
-  g_string_append_printf (text, "  %s %s\n", _("Next step:"), verdict->next_step);
+  g_string_append (text, "  ");
+  g_string_append_printf (text, _("Next step: %s"), verdict->next_step);
+  g_string_append_c (text, '\n');
 
   if (result != NULL && result->kind == VD_ANSWER_VERDICT)
     {

@@ -105,22 +105,6 @@ vd_cli_simulator (int    argc,
   return 0;
 }
 
-/* @text followed by spaces up to @width terminal columns; CJK characters take two. */
-static char *
-pad_to_width (const char *text,
-              guint       width)
-{
-  GString *padded = g_string_new (text);
-  guint columns = 0;
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    columns += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
-  while (columns++ < width)
-    g_string_append_c (padded, ' ');
-
-  return g_string_free (padded, FALSE);
-}
-
 int
 vd_cli_samples (int    argc,
                 char **argv)
@@ -145,7 +129,7 @@ vd_cli_samples (int    argc,
     {
       char code[16];
       const VdStatusInfo *info;
-      g_autofree char *name = pad_to_width (customers[i].name, 8);
+      g_autofree char *name = vd_cli_pad_to_width (customers[i].name, 8);
 
       g_snprintf (code, sizeof code, "%d", customers[i].status);
       info = customers[i].status >= 3000 ? vd_identity_error_lookup (code)

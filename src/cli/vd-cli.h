@@ -29,6 +29,11 @@ int   vd_cli_history         (int    argc,
 int   vd_cli_fail            (const char *format,
                               ...) G_GNUC_PRINTF (1, 2);
 
+/* @text followed by spaces up to @width terminal columns (CJK characters take two), so that
+ * columns line up in Chinese too. */
+char *vd_cli_pad_to_width    (const char *text,
+                              guint       width);
+
 /* The verdict for a person, in words or as one JSON object (vd-cli-format.c). */
 char *vd_cli_format_text     (const VdVerification *verification);
 char *vd_cli_format_json     (const VdVerification *verification);
