@@ -33,6 +33,7 @@ struct _VdCloudauthClient
 
   SoupSession       *session;
   GTlsDatabase      *tls_database;
+  gboolean           proxy_disabled;   /* set to no proxy because the endpoint is loopback */
   char              *endpoint;
   GUri              *endpoint_uri;
   char              *region;
@@ -511,18 +512,25 @@ vd_cloudauth_client_init (VdCloudauthClient *self)
                                                  "timeout", 0,
                                                  "idle-timeout", VD_IDLE_TIMEOUT_S,
                                                  NULL);
-  apply_tls_database (self);
+  /* Left unset, libsoup loads the system's trust store when the first TLS connection needs
+   * it: loading it here cost the window ~30 ms at start-up. */
 }
 
 /* A proxy never applies to this computer, and asking the system's proxy resolver costs a
- * round of threads per connection: the training simulator and local gateways go direct. */
+ * round of threads per connection: the training simulator and local gateways go direct.
+ * Other endpoints keep libsoup's default, which loads the system's resolver only when the
+ * first request needs it (loading it eagerly cost the window ~60 ms at start-up). */
 static void
 apply_proxy_resolver (VdCloudauthClient *self)
 {
-  if (vd_cloudauth_endpoint_is_loopback (self->endpoint_uri))
-    g_object_set (self->session, "proxy-resolver", NULL, NULL);
-  else
-    g_object_set (self->session, "proxy-resolver", g_proxy_resolver_get_default (), NULL);
+  gboolean loopback = vd_cloudauth_endpoint_is_loopback (self->endpoint_uri);
+
+  if (loopback == self->proxy_disabled)
+    return;
+
+  self->proxy_disabled = loopback;
+  g_object_set (self->session, "proxy-resolver",
+                loopback ? NULL : g_proxy_resolver_get_default (), NULL);
 }
 
 /* --- public API --- */

@@ -51,6 +51,7 @@ static const Accelerator accelerators[] = {
   { "win.show-samples", { "<Primary>t", NULL } },
   { "win.show-form", { "<Alt>Left", NULL } },
   { "win.show-result", { "<Alt>Right", NULL } },
+  { "win.show-help-overlay", { "<Primary>question", NULL } },
 };
 
 static gboolean

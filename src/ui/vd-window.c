@@ -18,6 +18,7 @@ struct _VdWindow
   GtkWidget            *back_button;
   GtkInfoBar           *training_bar;
   GtkLabel             *training_reason_label;
+  GtkWindow            *shortcuts_window;     /* built on first use; a weak pointer */
   GtkMenuButton        *samples_button;
   GtkPopover           *samples_popover;
   GtkListBox           *samples_list;
@@ -235,6 +236,32 @@ update_training (VdWindow *self)
   update_actions (self);
 }
 
+/* --- help --- */
+
+/* The shortcuts window is built the first time it is asked for: GTK would otherwise build it
+ * for every window at start-up (~20 ms of the first frame). */
+static void
+show_shortcuts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VdWindow *self = VD_WINDOW (widget);
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/io/github/verifydesk/VerifyDesk/vd-shortcuts-window.ui");
+
+      /* GTK keeps a toplevel alive until it is destroyed; the window only watches it. */
+      g_set_weak_pointer (&self->shortcuts_window,
+                          GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+    }
+
+  gtk_window_present (self->shortcuts_window);
+}
+
 /* --- submitting --- */
 
 static void
@@ -301,6 +328,9 @@ end_flight (VdWindow *self)
   else
     gtk_widget_grab_focus (self->verify_button);
   g_clear_weak_pointer (&self->focus_before_flight);
+  if (self->shortcuts_window != NULL)
+    gtk_window_destroy (self->shortcuts_window);
+  g_clear_weak_pointer (&self->shortcuts_window);
 }
 
 static void
@@ -646,6 +676,8 @@ vd_window_class_init (VdWindowClass *klass)
   /* Not kept, but reachable with gtk_widget_get_template_child () (the tests read it). */
   gtk_widget_class_bind_template_child_full (widget_class, "training_label", FALSE, 0);
 
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   show_shortcuts_action);
   gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.resubmit", NULL, resubmit_action);
