@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's first command: installs what is missing, builds, and starts VerifyDesk. Until the
-# window exists that is the command line's training demo: a sample verification against the
-# built-in simulator, then the list of sample customers to try next.
+# The README's first command: installs what is missing, builds, and starts VerifyDesk. On a
+# desktop that is the window (in training mode until an AccessKey is configured); without a
+# display, the command line's training demo: a sample verification against the built-in
+# simulator, then the list of sample customers to try next.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,9 +17,15 @@ else
 fi
 ninja -C "$build" >/dev/null
 
-# Translations straight from the build folder, so a Chinese desktop gets Chinese output.
+# Translations and settings straight from the build folder, so a Chinese desktop gets Chinese
+# and nothing needs installing.
 export VERIFYDESK_LOCALEDIR="$build/po"
+export GSETTINGS_SCHEMA_DIR="$build/data"
 cli="$build/src/cli/verifydesk-cli"
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  exec "$build/src/ui/verifydesk"
+fi
 
 set +e
 "$cli" verify --training --name 张三 --id-number 11010519491231002X \

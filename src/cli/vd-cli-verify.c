@@ -85,7 +85,9 @@ parse_options (VerifyOptions *options,
   g_option_context_set_summary (context,
                                 _("Submits a customer’s name, ID number and photos to Cloudauth and prints the verdict.\n"
                                   "Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET\n"
-                                  "and ALIBABA_CLOUD_SECURITY_TOKEN. Exit status: 0 passed, 1 not passed, 2 anything else."));
+                                  "and ALIBABA_CLOUD_SECURITY_TOKEN, else from the keyring (verifydesk-cli credentials set).\n"
+                                  "Every verification is recorded in the history. Exit status: 0 passed, 1 not passed,\n"
+                                  "2 anything else."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   return g_option_context_parse (context, argc, argv, error);

@@ -44,7 +44,7 @@ print_usage (FILE *stream)
   fprintf (stream, "\n%s\n", _("Identity verification with Alibaba Cloud Cloudauth, for a service counter."));
   fprintf (stream, "\n%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (stream, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (stream, "\n%s\n", _("Run “verifydesk-cli COMMAND --help” for a command’s options."));
   fprintf (stream, "\n%s\n", _("Exit status of verify: 0 passed, 1 not passed, 2 anything else."));
 }
