@@ -4,26 +4,40 @@
  *
  *   bench-history --rows N [--db PATH]
  *
- * Prints one "name: value unit" line per figure. Medians of several runs. */
+ * Prints one "name: value unit" line per figure. Medians of several runs. With a display (run
+ * it under xvfb-run) it also opens the history window on the store, scrolls it end to end and
+ * reports how much the resident set grew, beside the same window on an empty store. */
 
 #define G_LOG_DOMAIN "bench-history"
 
 #include "config.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <adwaita.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "vd-desk-journal.h"
 #include "vd-history.h"
 #include "vd-history-private.h"
+#include "vd-history-window.h"
 #include "vd-id-number.h"
 
 #define BATCH_ROWS  20000
 #define PAGE_SIZE   50
 #define RUNS        7
 #define SPAN_DAYS   170
+/* The window's figure: its size as the tests use it, and how long one scroll step may wait for
+ * its page. */
+#define WINDOW_WIDTH   1180
+#define WINDOW_HEIGHT  720
+#define STEP_WAIT_US   (10 * G_USEC_PER_SEC)
+/* Steps of one model page, or more at a large store: each step costs the view a few frames. */
+#define MAX_STEPS      1000
 
 static const char * const surnames[] = {
   "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
@@ -346,6 +360,310 @@ report_export (VdHistory  *history,
   fflush (stdout);
 }
 
+/* --- the history window --- */
+
+/* The resident set in kB, from /proc/self/statm (its second field, in pages). */
+static guint64
+rss_kb (void)
+{
+  g_autofree char *statm = NULL;
+  g_auto(GStrv) fields = NULL;
+  guint64 pages = 0;
+
+  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    return 0;
+  fields = g_strsplit (statm, " ", 3);
+  if (g_strv_length (fields) < 2 ||
+      !g_ascii_string_to_unsigned (fields[1], 10, 0, G_MAXUINT64, &pages, NULL))
+    return 0;
+  return pages * (guint64) sysconf (_SC_PAGESIZE) / 1024;
+}
+
+/* Runs the main loop until @done (polled) or the deadline; FALSE on the deadline. */
+static gboolean
+iterate_until (gboolean (*done) (gpointer data),
+               gpointer   data,
+               gint64     timeout_us)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      if (!g_main_context_pending (NULL))
+        g_usleep (200);
+    }
+  return TRUE;
+}
+
+static void
+settle (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+window_is_counted (gpointer data)
+{
+  VdHistoryWindow *window = data;
+
+  return gtk_widget_get_mapped (GTK_WIDGET (window)) &&
+         vd_history_model_get_counted (vd_history_window_get_model (window));
+}
+
+typedef struct {
+  VdHistoryModel *model;
+  GtkAdjustment  *adjustment;
+  guint           position;
+  guint           frames;        /* painted so far */
+  guint           frames_wanted; /* a step is done from this many frames on */
+} ScrollWait;
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                ScrollWait    *wait)
+{
+  wait->frames++;
+}
+
+/* The view has drawn the new position (and so asked for its rows), and every page it asked
+ * for has arrived. */
+static gboolean
+step_is_done (gpointer data)
+{
+  ScrollWait *wait = data;
+
+  return wait->frames >= wait->frames_wanted && !vd_history_model_get_loading (wait->model);
+}
+
+static gboolean
+is_laid_out (gpointer data)
+{
+  ScrollWait *wait = data;
+
+  return gtk_adjustment_get_upper (wait->adjustment) >
+         gtk_adjustment_get_page_size (wait->adjustment);
+}
+
+static gboolean
+row_is_loaded (gpointer data)
+{
+  ScrollWait *wait = data;
+
+  return vd_history_model_peek_record (wait->model, wait->position) != NULL;
+}
+
+typedef struct {
+  guint64 growth_kb;
+  guint64 open_growth_kb;   /* opened, first rows shown, not scrolled yet */
+  gint64  sqlite_growth_kb;
+  guint   n_steps;
+  guint   n_items;
+  guint   page_loads;
+  guint   peak_pages;
+  double  scroll_s;
+} WindowFigures;
+
+/* Opens the window on @history (unlocked: every record), scrolls from the first row to the
+ * last a model page at a time, waiting at each step for the row at the top, and measures the
+ * resident set before opening and after the last row. */
+static WindowFigures
+measure_window (VdHistory *history)
+{
+  g_autoptr(VdDeskJournal) journal = vd_desk_journal_new (history, "bench", "desk-0");
+  WindowFigures figures = { 0 };
+  VdHistoryWindow *window;
+  VdHistoryModel *model;
+  ScrollWait wait = { 0 };
+  GdkFrameClock *clock;
+  guint64 before;
+  guint64 after;
+  sqlite3_int64 sqlite_before;
+  gint64 began;
+  guint n_items;
+
+  settle (300);
+  /* Heap that earlier figures (the export) freed goes back to the system first: reused, it
+   * would hide what the window allocates. */
+  malloc_trim (0);
+  before = rss_kb ();
+  sqlite_before = sqlite3_memory_used ();
+
+  window = VD_HISTORY_WINDOW (vd_history_window_new (NULL, journal));
+  gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH, WINDOW_HEIGHT);
+  vd_history_window_set_unlocked (window);
+  gtk_window_present (GTK_WINDOW (window));
+  if (!iterate_until (window_is_counted, window, 60 * G_USEC_PER_SEC))
+    die ("the history window did not count its records in time", NULL);
+
+  model = vd_history_window_get_model (window);
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (model));
+  wait.model = model;
+  wait.adjustment = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                        VD_TYPE_HISTORY_WINDOW, "scroller")));
+  settle (300);
+  figures.open_growth_kb = rss_kb () - MIN (rss_kb (), before);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &wait);
+
+  began = g_get_monotonic_time ();
+  if (n_items > 0)
+    {
+      double row_height;
+      double step;
+
+      if (!iterate_until (is_laid_out, &wait, STEP_WAIT_US) &&
+          n_items * 40.0 > WINDOW_HEIGHT)
+        die ("the history window did not lay out its list", NULL);
+      row_height = gtk_adjustment_get_upper (wait.adjustment) / n_items;
+      step = row_height * MAX (vd_history_model_get_page_size (model),
+                               (double) n_items / MAX_STEPS);
+
+      for (double value = 0; ; value += step)
+        {
+          double last = gtk_adjustment_get_upper (wait.adjustment) -
+                        gtk_adjustment_get_page_size (wait.adjustment);
+
+          gtk_adjustment_set_value (wait.adjustment, MIN (value, last));
+          /* Two frames: the one that lays the rows out, and one with their pages in. */
+          wait.frames_wanted = wait.frames + 2;
+          if (!iterate_until (step_is_done, &wait, STEP_WAIT_US))
+            die ("a page of the history window did not arrive in time", NULL);
+          figures.n_steps++;
+          if (value >= last)
+            break;
+        }
+      wait.position = n_items - 1;
+      if (!iterate_until (row_is_loaded, &wait, STEP_WAIT_US))
+        die ("the last row of the history window did not arrive in time", NULL);
+    }
+  figures.scroll_s = (g_get_monotonic_time () - began) / (double) G_USEC_PER_SEC;
+  g_signal_handlers_disconnect_by_func (clock, on_after_paint, &wait);
+
+  settle (300);
+  after = rss_kb ();
+  figures.growth_kb = after > before ? after - before : 0;
+  figures.sqlite_growth_kb = (sqlite3_memory_used () - sqlite_before) / 1024;
+  figures.n_items = n_items;
+  figures.page_loads = vd_history_model_get_n_page_loads (model);
+  figures.peak_pages = vd_history_model_get_peak_loaded_pages (model);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (200);
+  return figures;
+}
+
+/* Shows a Chinese name once, so that the CJK font and its caches, loaded by the first text
+ * of that script in the process, count in neither figure. */
+static void
+warm_fonts (void)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_child (GTK_WINDOW (window), gtk_label_new ("王建国 欧阳娜娜 110105********0017"));
+  gtk_window_present (GTK_WINDOW (window));
+  settle (300);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (100);
+}
+
+static VdHistory *
+open_empty_history (Wait       *wait,
+                    const char *folder)
+{
+  g_autofree char *path = g_build_filename (folder, "empty-history.db", NULL);
+  g_autoptr(GError) error = NULL;
+  VdHistory *empty = vd_history_new (path);
+
+  vd_history_open_async (empty, NULL, on_done, wait);
+  if (!vd_history_open_finish (empty, wait_for (wait), &error))
+    die ("open the empty history", error);
+  return empty;
+}
+
+/* The empty store, and the ID-number key file the window made beside it. */
+static void
+remove_empty_history (const char *folder)
+{
+  static const char * const names[] = {
+    "empty-history.db", "empty-history.db-wal", "empty-history.db-shm", VD_HISTORY_KEY_FILE_NAME,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (folder, names[i], NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (folder);
+}
+
+static void
+report_window (VdHistory  *history,
+               Wait       *wait,
+               const char *folder)
+{
+  g_autoptr(VdHistory) empty = NULL;
+  g_autofree char *empty_folder = NULL;
+  g_autoptr(GError) error = NULL;
+  WindowFigures floor_figures;
+  WindowFigures figures;
+
+  /* The renderer the tests use: the GL one adds a shader cache that is not the window's. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  /* No session bus: the window must not touch the keyring of whoever runs the benchmark
+   * (without one it takes the ID-number key from the file beside the database). */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/verifydesk-bench", TRUE);
+  if (!gtk_init_check ())
+    {
+      printf ("window_rss_growth_kb: not measured (no display: run under xvfb-run)\n");
+      fflush (stdout);
+      return;
+    }
+  adw_init ();
+
+  empty_folder = g_dir_make_tmp ("bench-history-empty-XXXXXX", &error);
+  if (empty_folder == NULL)
+    die ("temporary folder", error);
+  empty = open_empty_history (wait, empty_folder);
+
+  /* Once first, thrown away: the theme, the fonts and the icons are loaded by whichever
+   * window opens first, and belong to neither figure — the Chinese font of the names too. */
+  warm_fonts ();
+  measure_window (empty);
+  floor_figures = measure_window (empty);
+  figures = measure_window (history);
+
+  printf ("window_rss_growth_kb: %" G_GUINT64_FORMAT " kB\n", figures.growth_kb);
+  printf ("floor_window_rss_growth_kb: %" G_GUINT64_FORMAT " kB\n", floor_figures.growth_kb);
+  /* The two parts: opening with the first rows shown, and scrolling from there to the end. */
+  printf ("window_open_growth_kb: %" G_GUINT64_FORMAT " kB\n", figures.open_growth_kb);
+  printf ("window_scroll_growth_kb: %" G_GUINT64_FORMAT " kB\n",
+          figures.growth_kb - MIN (figures.growth_kb, figures.open_growth_kb));
+  /* How much of the growth is the store's own SQLite page cache (VD_HISTORY_CACHE_KIB at
+   * most), which any reader of the whole history fills. */
+  printf ("window_sqlite_growth_kb: %" G_GINT64_FORMAT " kB\n", figures.sqlite_growth_kb);
+  printf ("window_rows: %u records\n", figures.n_items);
+  printf ("window_scroll_steps: %u steps\n", figures.n_steps);
+  printf ("window_scroll_s: %.1f s\n", figures.scroll_s);
+  printf ("window_page_loads: %u pages\n", figures.page_loads);
+  printf ("window_peak_pages_held: %u pages\n", figures.peak_pages);
+  fflush (stdout);
+
+  g_clear_object (&empty);
+  remove_empty_history (empty_folder);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -433,7 +751,7 @@ main (int    argc,
   report_count ("count_name", history, &wait, by_name);
 
   report_export (history, &wait, db, folder);
-  printf ("window_rss_growth_kb: not measured here (needs the history window)\n");
+  report_window (history, &wait, folder);
 
   sqlite3_close (db);
   g_clear_object (&history);
@@ -444,9 +762,12 @@ main (int    argc,
       g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
       g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
 
+      g_autofree char *key_file = g_build_filename (folder, VD_HISTORY_KEY_FILE_NAME, NULL);
+
       g_unlink (db_path);
       g_unlink (wal);
       g_unlink (shm);
+      g_unlink (key_file);
       g_rmdir (folder);
     }
   return 0;
