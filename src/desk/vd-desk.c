@@ -564,6 +564,16 @@ vd_desk_set_history (VdDesk     *self,
     self->journal = vd_desk_journal_new (history, operator_name, NULL);
 }
 
+void
+vd_desk_set_journal (VdDesk        *self,
+                     VdDeskJournal *journal)
+{
+  g_return_if_fail (VD_IS_DESK (self));
+  g_return_if_fail (journal == NULL || VD_IS_DESK_JOURNAL (journal));
+
+  g_set_object (&self->journal, journal);
+}
+
 VdDeskJournal *
 vd_desk_get_journal (VdDesk *self)
 {

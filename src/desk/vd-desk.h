@@ -38,6 +38,9 @@ void               vd_desk_set_credentials    (VdDesk        *self,
 void               vd_desk_set_history        (VdDesk     *self,
                                                VdHistory  *history,
                                                const char *operator_name);
+/* The same with a journal built by the caller (for its desk name and preferences). */
+void               vd_desk_set_journal        (VdDesk        *self,
+                                               VdDeskJournal *journal);
 /* The journal that records for this desk (its key, the "keep full ID numbers" preference), or
  * NULL without a history. */
 VdDeskJournal     *vd_desk_get_journal        (VdDesk *self);

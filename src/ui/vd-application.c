@@ -7,6 +7,7 @@
 
 #include "vd-application.h"
 #include "vd-env-credentials.h"
+#include "vd-history-window.h"
 #include "vd-keyring.h"
 #include "vd-preferences-window.h"
 #include "vd-window.h"
@@ -24,7 +25,12 @@ struct _VdApplication
   /* Why the desk is in training mode, for the window's bar; NULL when it is not. */
   char              *training_reason;
   GCancellable      *keyring_lookup;
+
+  VdHistory         *history;
+  guint              purge_source;
 };
+
+#define PURGE_INTERVAL_S (24 * 60 * 60)
 
 G_DEFINE_FINAL_TYPE (VdApplication, vd_application, ADW_TYPE_APPLICATION)
 
@@ -44,6 +50,7 @@ typedef struct {
 static const Accelerator accelerators[] = {
   { "app.quit", { "<Primary>q", NULL } },
   { "app.preferences", { "<Primary>comma", NULL } },
+  { "app.history", { "<Primary>h", NULL } },
   { "win.submit", { "<Primary>Return", "<Primary>KP_Enter", NULL } },
   { "win.cancel", { "Escape", NULL } },
   { "win.resubmit", { "<Primary>r", NULL } },
@@ -173,7 +180,127 @@ choose_mode (VdApplication *self)
                                        g_object_ref (self));
 }
 
+/* --- the history --- */
+
+static void
+on_purged (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vd_history_purge_finish (VD_HISTORY (source), result, NULL, &error))
+    g_warning ("The history could not remove old records: %s", error->message);
+}
+
+/* Records older than the retention period go, at start and then daily; each purge is itself
+ * logged in the store. */
+static gboolean
+purge_history (gpointer user_data)
+{
+  VdApplication *self = user_data;
+
+  vd_history_purge_async (self->history, g_settings_get_uint (self->settings, "retention-days"),
+                          NULL, on_purged, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The desk records through a journal that carries this counter's operator and desk names and
+ * the "keep full ID numbers" preference; rebuilt when they change. */
+static void
+attach_history (VdApplication *self)
+{
+  g_autofree char *operator_name = g_settings_get_string (self->settings, "operator-name");
+  g_autofree char *desk_name = g_settings_get_string (self->settings, "desk-name");
+  g_autoptr(VdDeskJournal) journal = NULL;
+
+  journal = vd_desk_journal_new (self->history,
+                                 operator_name[0] != '\0' ? operator_name : NULL,
+                                 desk_name[0] != '\0' ? desk_name : NULL);
+  vd_desk_journal_set_keep_full_id_numbers (journal,
+                                            g_settings_get_boolean (self->settings,
+                                                                    "keep-full-id-numbers"));
+  vd_desk_set_journal (self->desk, journal);
+}
+
+/* A damaged file moved aside, or verifications a crash left without an answer: the operator
+ * is told once, at start. */
+static void
+tell_about_history (VdApplication *self,
+                    const char    *heading,
+                    const char    *body)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *dialog = adw_message_dialog_new (parent, heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_history_opened (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VdApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *message;
+
+  if (!vd_history_open_finish (VD_HISTORY (source), result, &error))
+    {
+      /* Every verification now says it cannot be recorded and is not sent. */
+      tell_about_history (self, _("The History Cannot Be Opened"), error->message);
+      return;
+    }
+
+  message = vd_history_get_open_message (self->history);
+  if (message != NULL && !exits_after_first_frame ())
+    tell_about_history (self, _("History"), message);
+
+  purge_history (self);
+  self->purge_source = g_timeout_add_seconds (PURGE_INTERVAL_S, purge_history, self);
+}
+
+static void
+open_history (VdApplication *self)
+{
+  self->history = vd_history_new (NULL);
+  /* Calls queue behind the open, so the desk records from the first verification on. */
+  vd_history_open_async (self->history, NULL, on_history_opened, g_object_ref (self));
+  attach_history (self);
+  g_signal_connect_object (self->settings, "changed::operator-name",
+                           G_CALLBACK (attach_history), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::desk-name",
+                           G_CALLBACK (attach_history), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::keep-full-id-numbers",
+                           G_CALLBACK (attach_history), self, G_CONNECT_SWAPPED);
+}
+
 /* --- actions --- */
+
+static void
+history_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  VdApplication *self = VD_APPLICATION (user_data);
+  GtkWidget *window;
+
+  /* One history window: a second Ctrl+H brings it back. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (VD_IS_HISTORY_WINDOW (l->data))
+        {
+          gtk_window_present (GTK_WINDOW (l->data));
+          return;
+        }
+    }
+
+  window = vd_history_window_new (GTK_APPLICATION (self), vd_desk_get_journal (self->desk));
+  gtk_window_present (GTK_WINDOW (window));
+}
 
 static void
 quit_action (GSimpleAction *action,
@@ -234,6 +361,7 @@ static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action },
   { .name = "about", .activate = about_action },
   { .name = "preferences", .activate = preferences_action },
+  { .name = "history", .activate = history_action },
 };
 
 /* --- the start-up benchmark's probe --- */
@@ -276,6 +404,7 @@ vd_application_startup (GApplication *application)
                            G_CONNECT_SWAPPED);
 
   self->desk = vd_desk_new (self->client);
+  open_history (self);
   choose_mode (self);
   g_signal_connect_object (self->settings, "changed::training-mode", G_CALLBACK (choose_mode),
                            self, G_CONNECT_SWAPPED);
@@ -310,7 +439,9 @@ vd_application_dispose (GObject *object)
 
   g_cancellable_cancel (self->keyring_lookup);
   g_clear_object (&self->keyring_lookup);
+  g_clear_handle_id (&self->purge_source, g_source_remove);
   g_clear_object (&self->desk);
+  g_clear_object (&self->history);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
 

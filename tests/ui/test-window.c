@@ -10,6 +10,7 @@
 
 #include "vd-application.h"
 #include "vd-form.h"
+#include "vd-history-window.h"
 #include "vd-image-row.h"
 #include "vd-result-view.h"
 #include "vd-test-util.h"
@@ -962,7 +963,7 @@ static void
 test_every_action_has_accelerator (void)
 {
   const char *actions[] = {
-    "app.quit", "app.preferences", "win.submit", "win.cancel", "win.resubmit",
+    "app.quit", "app.preferences", "app.history", "win.submit", "win.cancel", "win.resubmit",
     "win.next-customer", "win.show-samples", "win.show-form", "win.show-result",
     "win.show-help-overlay",
   };
@@ -1043,6 +1044,20 @@ test_training_reason (void)
                  strstr (gtk_label_get_text (reason), "keyring") != NULL);
   screenshot (fixture.window, "training-reason");
   fixture_close (&fixture, "after-training-reason");
+}
+
+static void
+test_history_opens (void)
+{
+  Fixture fixture;
+  GtkWindow *history;
+
+  fixture_open (&fixture);
+  g_assert_true (press_shortcut (fixture.window, "<Control>h"));
+  history = wait_for_toplevel (VD_TYPE_HISTORY_WINDOW);
+  screenshot (GTK_WIDGET (history), "history");
+  gtk_window_destroy (history);
+  fixture_close (&fixture, "after-history");
 }
 
 static void
@@ -1311,6 +1326,7 @@ main (int    argc,
   g_test_add_func ("/window/help/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window/help/about", test_about_window);
   g_test_add_func ("/window/help/preferences", test_preferences_opens);
+  g_test_add_func ("/window/help/history", test_history_opens);
   g_test_add_func ("/window/training-reason", test_training_reason);
   g_test_add_func ("/window/layout/narrow", test_narrow_layout);
   g_test_add_func ("/window/layout/wide", test_wide_layout);
