@@ -30,18 +30,6 @@ struct _VdDeskJournal
 
 G_DEFINE_FINAL_TYPE (VdDeskJournal, vd_desk_journal, G_TYPE_OBJECT)
 
-/* The same schema the AccessKey is kept under (vd-keyring.c): same name, same attributes. The
- * key's item sets only "kind". */
-static const SecretSchema history_key_schema = {
-  .name = VD_KEYRING_SCHEMA_NAME,
-  .flags = SECRET_SCHEMA_NONE,
-  .attributes = {
-    { .name = VD_KEYRING_ATTRIBUTE_KIND, .type = SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { .name = VD_KEYRING_ATTRIBUTE_ACCESS_KEY, .type = SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { .name = NULL, .type = 0 },
-  },
-};
-
 static void
 vd_desk_journal_finalize (GObject *object)
 {
@@ -284,10 +272,10 @@ create_key (GTask *task)
   data->key = new_random_key ();
   data->where = g_strdup (_("the keyring"));
   encoded = g_base64_encode (g_bytes_get_data (data->key, NULL), VD_HISTORY_KEY_LENGTH);
-  attributes = secret_attributes_build (&history_key_schema,
+  attributes = secret_attributes_build (vd_keyring_get_schema (),
                                         VD_KEYRING_ATTRIBUTE_KIND, VD_KEYRING_KIND_HISTORY_KEY,
                                         NULL);
-  secret_password_storev (&history_key_schema, attributes, SECRET_COLLECTION_DEFAULT,
+  secret_password_storev (vd_keyring_get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                           _("VerifyDesk history key"), encoded, g_task_get_cancellable (task),
                           on_key_stored, task);
 }
@@ -359,10 +347,10 @@ vd_desk_journal_load_key_async (const char          *folder,
   data->folder = folder != NULL ? g_strdup (folder) : vd_history_default_folder ();
   g_task_set_task_data (task, data, (GDestroyNotify) key_data_free);
 
-  attributes = secret_attributes_build (&history_key_schema,
+  attributes = secret_attributes_build (vd_keyring_get_schema (),
                                         VD_KEYRING_ATTRIBUTE_KIND, VD_KEYRING_KIND_HISTORY_KEY,
                                         NULL);
-  secret_password_lookupv (&history_key_schema, attributes, cancellable, on_key_looked_up,
+  secret_password_lookupv (vd_keyring_get_schema (), attributes, cancellable, on_key_looked_up,
                            g_steal_pointer (&task));
 }
 

@@ -20,6 +20,8 @@
 /* The line feed between the secret and the STS token in the stored value. */
 #define TOKEN_SEPARATOR '\n'
 
+/* The one schema every secret of the app is stored under; the "kind" attribute tells the
+ * AccessKey, the history's key and the supervisor PIN apart. */
 static const SecretSchema keyring_schema = {
   .name = VD_KEYRING_SCHEMA_NAME,
   .flags = SECRET_SCHEMA_NONE,
@@ -29,6 +31,12 @@ static const SecretSchema keyring_schema = {
     { .name = NULL, .type = 0 },
   },
 };
+
+const SecretSchema *
+vd_keyring_get_schema (void)
+{
+  return &keyring_schema;
+}
 
 G_DEFINE_QUARK (vd-keyring-error-quark, vd_keyring_error)
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsecret/secret.h>
 
 #include "vd-credentials.h"
 
@@ -71,5 +72,9 @@ gboolean       vd_keyring_clear_credentials_finish     (GAsyncResult  *result,
  * window show a secret. A secret of 16 characters or more shows its last two; a shorter one
  * only its length, so that the mask never gives away a useful part of it. */
 char          *vd_keyring_mask_secret                  (const char *secret);
+
+/* The app's one libsecret schema, for the other secrets kept beside the AccessKey (the
+ * history's key, the supervisor PIN): they differ only in VD_KEYRING_ATTRIBUTE_KIND. */
+const SecretSchema *vd_keyring_get_schema (void);
 
 G_END_DECLS

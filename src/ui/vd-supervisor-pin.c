@@ -19,16 +19,6 @@
 #define HMAC_BLOCK_SIZE    64
 #define DIALOG_KEY         "vd-supervisor-pin-dialog"
 
-static const SecretSchema pin_schema = {
-  .name = VD_KEYRING_SCHEMA_NAME,
-  .flags = SECRET_SCHEMA_NONE,
-  .attributes = {
-    { .name = VD_KEYRING_ATTRIBUTE_KIND, .type = SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { .name = VD_KEYRING_ATTRIBUTE_ACCESS_KEY, .type = SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { .name = NULL, .type = 0 },
-  },
-};
-
 G_DEFINE_QUARK (vd-supervisor-pin-error-quark, vd_supervisor_pin_error)
 
 /* Overwrites then frees: a PIN does not linger in freed memory. */
@@ -306,7 +296,7 @@ new_salt (void)
 static GHashTable *
 pin_attributes (void)
 {
-  return secret_attributes_build (&pin_schema,
+  return secret_attributes_build (vd_keyring_get_schema (),
                                   VD_KEYRING_ATTRIBUTE_KIND, VD_KEYRING_KIND_SUPERVISOR_PIN,
                                   NULL);
 }
@@ -374,7 +364,7 @@ on_pin_hashed (GObject      *source,
     }
 
   attributes = pin_attributes ();
-  secret_password_storev (&pin_schema, attributes, SECRET_COLLECTION_DEFAULT,
+  secret_password_storev (vd_keyring_get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                           _("VerifyDesk supervisor PIN"), hash, g_task_get_cancellable (task),
                           on_pin_stored, task);
 }
@@ -435,8 +425,8 @@ lookup_stored (GTask               *task,
 {
   g_autoptr(GHashTable) attributes = pin_attributes ();
 
-  secret_password_lookupv (&pin_schema, attributes, g_task_get_cancellable (task), callback,
-                           task);
+  secret_password_lookupv (vd_keyring_get_schema (), attributes, g_task_get_cancellable (task),
+                           callback, task);
 }
 
 static void
@@ -604,7 +594,8 @@ vd_supervisor_pin_clear_async (GCancellable        *cancellable,
   g_autoptr(GHashTable) attributes = pin_attributes ();
 
   g_task_set_source_tag (task, vd_supervisor_pin_clear_async);
-  secret_password_clearv (&pin_schema, attributes, cancellable, on_pin_cleared, task);
+  secret_password_clearv (vd_keyring_get_schema (), attributes, cancellable, on_pin_cleared,
+                          task);
 }
 
 gboolean
