@@ -18,7 +18,10 @@ struct _VdDesk
   VdCredentials     *credentials;
 
   /* Training mode: an in-process simulator and a client of its own pointed at it, so that
-   * nothing in training can reach the real service whatever the real client's settings. */
+   * nothing in training can reach the real service whatever the real client's settings. Both
+   * are started when first needed, not when training is switched on: at start-up that kept
+   * the window's first frame waiting. */
+  gboolean           training;
   VdSimulator       *simulator;
   VdCloudauthClient *training_client;
 
@@ -159,23 +162,21 @@ vd_desk_get_training (VdDesk *self)
 {
   g_return_val_if_fail (VD_IS_DESK (self), FALSE);
 
-  return self->simulator != NULL;
-}
-
-VdSimulator *
-vd_desk_get_simulator (VdDesk *self)
-{
-  g_return_val_if_fail (VD_IS_DESK (self), NULL);
-
-  return self->simulator;
+  return self->training;
 }
 
 static gboolean
 start_training (VdDesk  *self,
                 GError **error)
 {
-  g_autoptr(VdSimulator) simulator = vd_simulator_new ();
-  g_autoptr(VdCloudauthClient) client = vd_cloudauth_client_new ();
+  g_autoptr(VdSimulator) simulator = NULL;
+  g_autoptr(VdCloudauthClient) client = NULL;
+
+  if (self->simulator != NULL)
+    return TRUE;
+
+  simulator = vd_simulator_new ();
+  client = vd_cloudauth_client_new ();
 
   if (!vd_simulator_listen (simulator, 0, NULL, error))
     return FALSE;
@@ -195,10 +196,24 @@ start_training (VdDesk  *self,
   return TRUE;
 }
 
+VdSimulator *
+vd_desk_get_simulator (VdDesk *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (VD_IS_DESK (self), NULL);
+
+  if (self->training && !start_training (self, &error))
+    g_warning ("The training simulator could not start: %s", error->message);
+
+  return self->simulator;
+}
+
 static void
 stop_training (VdDesk *self)
 {
-  vd_simulator_disconnect (self->simulator);
+  if (self->simulator != NULL)
+    vd_simulator_disconnect (self->simulator);
   g_clear_object (&self->simulator);
   g_clear_object (&self->training_client);
 }
@@ -214,15 +229,9 @@ vd_desk_set_training (VdDesk   *self,
   if (!!training == vd_desk_get_training (self))
     return TRUE;
 
-  if (training)
-    {
-      if (!start_training (self, error))
-        return FALSE;
-    }
-  else
-    {
-      stop_training (self);
-    }
+  self->training = !!training;
+  if (!training)
+    stop_training (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
   return TRUE;
@@ -247,7 +256,7 @@ static VdCredentials *
 find_credentials_at_hand (VdDesk  *self,
                           GError **error)
 {
-  if (self->simulator != NULL)
+  if (self->training)
     return vd_credentials_new (VD_TRAINING_ACCESS_KEY_ID, VD_TRAINING_ACCESS_KEY_SECRET, NULL);
 
   if (self->credentials != NULL)
@@ -529,7 +538,8 @@ vd_desk_verify_async (VdDesk                *self,
   data->verification = verification;
   g_task_set_task_data (task, data, (GDestroyNotify) verify_data_free);
 
-  if (!vd_verify_request_validate (verification->request, NULL, &error))
+  if (!vd_verify_request_validate (verification->request, NULL, &error) ||
+      (self->training && !start_training (self, &error)))
     {
       finish_verification (task, NULL, error);
       return;

@@ -19,12 +19,15 @@ G_DECLARE_FINAL_TYPE (VdDesk, vd_desk, VD, DESK, GObject)
  * with its own key pair and nothing can reach the real service. */
 VdDesk            *vd_desk_new                (VdCloudauthClient *client);
 VdCloudauthClient *vd_desk_get_client         (VdDesk *self);
-/* Starts (or stops) the in-process simulator. */
+/* Switches training mode on or off. The in-process simulator starts when first needed (the
+ * first verification, or vd_desk_get_simulator); a simulator that cannot start makes that
+ * verification an error that says why. */
 gboolean           vd_desk_set_training       (VdDesk   *self,
                                                gboolean  training,
                                                GError  **error);
 gboolean           vd_desk_get_training       (VdDesk *self);
-/* The simulator while in training mode (for the sample customers and the tests), else NULL. */
+/* The simulator while in training mode, started if it was not yet (for the tests' faults),
+ * else NULL. */
 VdSimulator       *vd_desk_get_simulator      (VdDesk *self);
 /* Credentials to use outside training mode; NULL clears them (then the desk looks them up at
  * each verification: in the environment, then in the keyring — vd-keyring.h). */
