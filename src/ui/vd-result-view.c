@@ -4,27 +4,16 @@
 
 #include <adwaita.h>
 
+#include "vd-result-page.h"
 #include "vd-result-view.h"
-#include "vd-verify-status.h"
 
 struct _VdResultView
 {
   GtkWidget       parent_instance;
 
   GtkStack       *stack;
-  GtkScrolledWindow *scroller;
-  GtkWidget      *simulated_tag;
-  VdStatusBanner *banner;
-  GtkWidget      *scores_box;
-  VdScoreMeter   *score_meter;
-  GtkLabel       *score_label;
-  GtkWidget      *card_face_box;
-  VdScoreMeter   *card_face_meter;
-  GtkLabel       *card_face_label;
-  VdOcrCard      *ocr_card;
-  VdCopyRow      *verify_token_row;
-  VdCopyRow      *request_id_row;
-  VdCopyRow      *biz_id_row;
+  /* Built on first use: most windows open on the empty state (vd-result-page.h). */
+  VdResultPage   *page;
 
   VdVerification *verification;
 };
@@ -105,27 +94,9 @@ vd_result_view_class_init (VdResultViewClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (VD_TYPE_STATUS_BANNER);
-  g_type_ensure (VD_TYPE_SCORE_METER);
-  g_type_ensure (VD_TYPE_OCR_CARD);
-  g_type_ensure (VD_TYPE_COPY_ROW);
-
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/verifydesk/VerifyDesk/vd-result-view.ui");
   gtk_widget_class_bind_template_child (widget_class, VdResultView, stack);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, scroller);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, simulated_tag);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, banner);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, scores_box);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, score_meter);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, score_label);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, card_face_box);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, card_face_meter);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, card_face_label);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, ocr_card);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, verify_token_row);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, request_id_row);
-  gtk_widget_class_bind_template_child (widget_class, VdResultView, biz_id_row);
 
   gtk_widget_class_set_css_name (widget_class, "vdresultview");
 }
@@ -142,76 +113,25 @@ vd_result_view_new (void)
   return g_object_new (VD_TYPE_RESULT_VIEW, NULL);
 }
 
-/* One score on its meter, and the words beside it. A score outside 0–100 (a service that
- * misbehaves) is not placed on the scale: the words say it is not valid. */
-static void
-show_score (VdScoreMeter *meter,
-            GtkLabel     *label,
-            gboolean      has_score,
-            double        score)
+/* The result page is added to the stack the first time anything needs it: showing a
+ * verification, or a caller asking for one of its parts. */
+static VdResultPage *
+ensure_page (VdResultView *self)
 {
-  if (has_score && vd_score_is_valid (score))
+  if (self->page == NULL)
     {
-      vd_score_meter_set_value (meter, score);
-      vd_score_meter_set_has_value (meter, TRUE);
-      gtk_label_set_text (label, vd_score_meter_get_text (meter));
+      self->page = VD_RESULT_PAGE (vd_result_page_new ());
+      gtk_stack_add_named (self->stack, GTK_WIDGET (self->page), "result");
     }
-  else if (has_score)
-    {
-      g_autofree char *text = vd_score_describe (score);
 
-      vd_score_meter_set_has_value (meter, FALSE);
-      gtk_label_set_text (label, text);
-    }
-  else
-    {
-      vd_score_meter_set_has_value (meter, FALSE);
-      gtk_label_set_text (label, vd_score_meter_get_text (meter));
-    }
-}
-
-static void
-show_scores (VdResultView         *self,
-             const VdVerifyResult *result)
-{
-  show_score (self->score_meter, self->score_label, result->has_score, result->score);
-
-  gtk_widget_set_visible (self->card_face_box, result->has_card_face_score);
-  show_score (self->card_face_meter, self->card_face_label,
-              result->has_card_face_score, result->card_face_score);
+  return self->page;
 }
 
 static void
 show_verification (VdResultView   *self,
                    VdVerification *verification)
 {
-  const VdVerifyResult *result = verification->result;
-  const VdVerifyRequest *request = verification->request;
-  /* Only a VerifyStatus answer has a score, OCR and a VerifyToken; 3101/3102/3103 and gateway
-   * errors have a RequestId; a failure before any answer has only the task's BizId. */
-  gboolean is_verdict = result != NULL && result->kind == VD_ANSWER_VERDICT;
-
-  gtk_widget_set_visible (self->simulated_tag, verification->training);
-  vd_status_banner_set_verdict (self->banner, verification->verdict);
-
-  gtk_widget_set_visible (self->scores_box, is_verdict);
-  if (is_verdict)
-    show_scores (self, result);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->ocr_card), is_verdict);
-  vd_ocr_card_set_card (self->ocr_card,
-                        is_verdict ? result->id_card : NULL,
-                        request != NULL ? request->name : NULL,
-                        request != NULL ? request->id_number : NULL);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->verify_token_row), is_verdict);
-  vd_copy_row_set_value (self->verify_token_row, is_verdict ? result->verify_token : NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->request_id_row), result != NULL);
-  vd_copy_row_set_value (self->request_id_row, result != NULL ? result->request_id : NULL);
-  vd_copy_row_set_value (self->biz_id_row, request != NULL ? request->biz_id : NULL);
-
-  /* A new verification is read from its top. */
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  vd_result_page_show (ensure_page (self), verification);
   gtk_stack_set_visible_child_name (self->stack, "result");
 }
 
@@ -254,12 +174,20 @@ vd_result_view_get_is_empty (VdResultView *self)
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") == 0;
 }
 
+/* The result page's parts exist only once it is built, and are shown only while it is the
+ * visible page. */
+static gboolean
+page_is_shown (VdResultView *self)
+{
+  return self->page != NULL && !vd_result_view_get_is_empty (self);
+}
+
 gboolean
 vd_result_view_get_shows_simulated_tag (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), FALSE);
 
-  return !vd_result_view_get_is_empty (self) && gtk_widget_get_visible (self->simulated_tag);
+  return page_is_shown (self) && vd_result_page_get_shows_simulated_tag (self->page);
 }
 
 VdStatusBanner *
@@ -267,7 +195,7 @@ vd_result_view_get_banner (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), NULL);
 
-  return self->banner;
+  return vd_result_page_get_banner (ensure_page (self));
 }
 
 gboolean
@@ -275,7 +203,7 @@ vd_result_view_get_shows_scores (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), FALSE);
 
-  return !vd_result_view_get_is_empty (self) && gtk_widget_get_visible (self->scores_box);
+  return page_is_shown (self) && vd_result_page_get_shows_scores (self->page);
 }
 
 VdScoreMeter *
@@ -283,7 +211,7 @@ vd_result_view_get_score_meter (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), NULL);
 
-  return self->score_meter;
+  return vd_result_page_get_score_meter (ensure_page (self));
 }
 
 const char *
@@ -291,7 +219,7 @@ vd_result_view_get_score_text (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), NULL);
 
-  return gtk_label_get_text (self->score_label);
+  return vd_result_page_get_score_text (ensure_page (self));
 }
 
 gboolean
@@ -299,7 +227,7 @@ vd_result_view_get_shows_card_face_score (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), FALSE);
 
-  return vd_result_view_get_shows_scores (self) && gtk_widget_get_visible (self->card_face_box);
+  return page_is_shown (self) && vd_result_page_get_shows_card_face_score (self->page);
 }
 
 VdScoreMeter *
@@ -307,7 +235,7 @@ vd_result_view_get_card_face_meter (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), NULL);
 
-  return self->card_face_meter;
+  return vd_result_page_get_card_face_meter (ensure_page (self));
 }
 
 const char *
@@ -315,7 +243,7 @@ vd_result_view_get_card_face_score_text (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), NULL);
 
-  return gtk_label_get_text (self->card_face_label);
+  return vd_result_page_get_card_face_score_text (ensure_page (self));
 }
 
 gboolean
@@ -323,8 +251,7 @@ vd_result_view_get_shows_ocr (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), FALSE);
 
-  return !vd_result_view_get_is_empty (self) &&
-         gtk_widget_get_visible (GTK_WIDGET (self->ocr_card));
+  return page_is_shown (self) && vd_result_page_get_shows_ocr (self->page);
 }
 
 VdOcrCard *
@@ -332,7 +259,7 @@ vd_result_view_get_ocr_card (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), NULL);
 
-  return self->ocr_card;
+  return vd_result_page_get_ocr_card (ensure_page (self));
 }
 
 VdCopyRow *
@@ -340,7 +267,7 @@ vd_result_view_get_verify_token_row (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), NULL);
 
-  return self->verify_token_row;
+  return vd_result_page_get_verify_token_row (ensure_page (self));
 }
 
 VdCopyRow *
@@ -348,7 +275,7 @@ vd_result_view_get_request_id_row (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), NULL);
 
-  return self->request_id_row;
+  return vd_result_page_get_request_id_row (ensure_page (self));
 }
 
 VdCopyRow *
@@ -356,5 +283,5 @@ vd_result_view_get_biz_id_row (VdResultView *self)
 {
   g_return_val_if_fail (VD_IS_RESULT_VIEW (self), NULL);
 
-  return self->biz_id_row;
+  return vd_result_page_get_biz_id_row (ensure_page (self));
 }
