@@ -7,6 +7,7 @@
 
 #include "vd-history-window.h"
 #include "vd-id-number.h"
+#include "vd-outcome-badge.h"
 #include "vd-supervisor-pin.h"
 
 /* A typed date or operator name is applied once typing pauses. */
@@ -294,27 +295,23 @@ setup_cell (GtkSignalListItemFactory *factory,
             gpointer                  user_data)
 {
   Column column = GPOINTER_TO_INT (user_data);
-  /* GtkInscription, not GtkLabel: made for list cells, it never asks its row to resize, and
-   * GTK 4.8 keeps about 200 rows of cells alive around the visible ones. */
-  GtkWidget *label = gtk_inscription_new (NULL);
+  GtkWidget *label;
+
+  /* GTK 4.8 keeps about 200 rows of cells alive around the visible ones, so every cell is a
+   * single widget: no wrapper box, controller or tooltip. */
+  if (column == COLUMN_OUTCOME)
+    {
+      gtk_list_item_set_child (list_item, vd_outcome_badge_new ());
+      return;
+    }
+
+  /* GtkInscription, not GtkLabel: made for list cells, it never asks its row to resize. */
+  label = gtk_inscription_new (NULL);
 
   gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 0);
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label),
                                      GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
-
-  if (column == COLUMN_OUTCOME)
-    {
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *icon = gtk_image_new ();
-
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-      gtk_box_append (GTK_BOX (box), icon);
-      gtk_box_append (GTK_BOX (box), label);
-      gtk_list_item_set_child (list_item, box);
-      return;
-    }
 
   if (column == COLUMN_ID_NUMBER || column == COLUMN_TIME || column == COLUMN_SCORE)
     gtk_widget_add_css_class (label, "numeric");
@@ -328,31 +325,27 @@ setup_cell (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_outcome (GtkWidget             *box,
+bind_outcome (VdOutcomeBadge        *badge,
               const VdHistoryRecord *record)
 {
-  GtkWidget *icon = gtk_widget_get_first_child (box);
-  GtkWidget *label = gtk_widget_get_next_sibling (icon);
   const OutcomeLook *look;
   g_autofree char *words = NULL;
 
-  remove_outcome_classes (box);
+  remove_outcome_classes (GTK_WIDGET (badge));
   if (record == NULL)
     {
-      gtk_image_clear (GTK_IMAGE (icon));
-      gtk_inscription_set_text (GTK_INSCRIPTION (label), "");
+      vd_outcome_badge_set (badge, NULL, NULL);
       return;
     }
 
   look = outcome_look (vd_history_record_get_outcome (record));
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), look->icon_name);
-  gtk_widget_add_css_class (box, look->style_class);
+  gtk_widget_add_css_class (GTK_WIDGET (badge), look->style_class);
   if (record->training)
     /* Translators: an outcome, then a tag for a verification made in training mode */
     words = g_strdup_printf (_("%s · training"), _(look->words));
   else
     words = g_strdup (_(look->words));
-  gtk_inscription_set_text (GTK_INSCRIPTION (label), words);
+  vd_outcome_badge_set (badge, look->icon_name, words);
 }
 
 static char *
@@ -392,7 +385,7 @@ bind_cell (GtkSignalListItemFactory *factory,
 
   if (column == COLUMN_OUTCOME)
     {
-      bind_outcome (child, record);
+      bind_outcome (VD_OUTCOME_BADGE (child), record);
       return;
     }
 
