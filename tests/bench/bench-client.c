@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "vd-cloudauth-client.h"
@@ -26,9 +27,27 @@ typedef struct {
   GMutex       lock;
   GCond        ready;
   char        *url;
+  char        *floor_url;    /* a bare SoupServer answering a fixed body: the floor */
   GMainLoop   *loop;
   GMainContext *context;
 } SimulatorThread;
+
+/* The floor's answer: the size of a real verdict, with no checks behind it. */
+static const char floor_body[] =
+  "{\"RequestId\":\"8FA01014-8FC6-4205-BD84-242676139156\",\"VerifyToken\":"
+  "\"8b88c71bc34348c4a377043053e5cc99\",\"VerifyStatus\":1,\"AuthorityComparisionScore\":97}";
+
+static void
+floor_handler (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                    floor_body, strlen (floor_body));
+}
 
 typedef struct {
   VdCloudauthClient *client;
@@ -48,6 +67,8 @@ simulator_thread_main (gpointer user_data)
 {
   SimulatorThread *thread = user_data;
   g_autoptr(VdSimulator) simulator = NULL;
+  g_autoptr(SoupServer) floor_server = NULL;
+  g_autoslist(GUri) uris = NULL;
   g_autoptr(GError) error = NULL;
 
   g_main_context_push_thread_default (thread->context);
@@ -55,7 +76,14 @@ simulator_thread_main (gpointer user_data)
   if (!vd_simulator_listen (simulator, 0, NULL, &error))
     g_error ("cannot start the simulator: %s", error->message);
 
+  floor_server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (floor_server, "/", floor_handler, NULL, NULL);
+  if (!soup_server_listen_local (floor_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    g_error ("cannot start the floor server: %s", error->message);
+  uris = soup_server_get_uris (floor_server);
+
   g_mutex_lock (&thread->lock);
+  thread->floor_url = g_uri_to_string (uris->data);
   thread->url = g_strdup (vd_simulator_get_url (simulator));
   g_cond_signal (&thread->ready);
   g_mutex_unlock (&thread->lock);
@@ -148,6 +176,79 @@ verify_rate (Run   *run,
     start_next (run);
   g_main_loop_run (run->loop);
 
+  return n / seconds_since (start);
+}
+
+typedef struct {
+  SoupSession *session;
+  const char  *url;
+  guint        remaining;
+  guint        done;
+  gint64      *durations_us;
+  gint64       started_us;
+  GMainLoop   *loop;
+} FloorRun;
+
+static void floor_next (FloorRun *run);
+
+static void
+on_floor_answer (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FloorRun *run = user_data;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (run->session, result, NULL);
+
+  if (body == NULL)
+    g_error ("the floor server did not answer");
+  run->durations_us[run->done++] = g_get_monotonic_time () - run->started_us;
+  if (run->remaining > 0)
+    floor_next (run);
+  else
+    g_main_loop_quit (run->loop);
+}
+
+static void
+floor_next (FloorRun *run)
+{
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_POST, run->url);
+
+  /* The same kept-alive POST the client sends, with nothing signed, checked or parsed. */
+  soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
+  run->remaining--;
+  run->started_us = g_get_monotonic_time ();
+  soup_session_send_and_read_async (run->session, message, G_PRIORITY_DEFAULT, NULL,
+                                    on_floor_answer, run);
+}
+
+/* Sequential bare HTTP round trips to the floor server: what this machine's loopback, threads
+ * and libsoup allow at all, measured in the same run so the client's figures can be read as a
+ * ratio on a noisy machine. */
+static double
+floor_rate (const char *url,
+            guint       n,
+            gint64     *durations_us)
+{
+  FloorRun run = { 0 };
+  gint64 start;
+
+  run.session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+  run.url = url;
+  run.durations_us = durations_us;
+  run.loop = g_main_loop_new (NULL, FALSE);
+
+  run.remaining = MIN (n, 50);
+  floor_next (&run);
+  g_main_loop_run (run.loop);
+
+  run.done = 0;
+  run.remaining = n;
+  start = g_get_monotonic_time ();
+  floor_next (&run);
+  g_main_loop_run (run.loop);
+
+  g_main_loop_unref (run.loop);
+  g_object_unref (run.session);
   return n / seconds_since (start);
 }
 
@@ -269,6 +370,16 @@ main (int    argc,
   printf ("verify_seq_per_s: %.0f verifications/s\n", seq_rate);
   printf ("verify_seq_p50_ms: %.3f ms\n", percentile_ms (run.durations_us, n, 0.50));
   printf ("verify_seq_p99_ms: %.3f ms\n", percentile_ms (run.durations_us, n, 0.99));
+  if (simulator.floor_url != NULL)
+    {
+      double floor = floor_rate (simulator.floor_url, n, run.durations_us);
+
+      qsort (run.durations_us, n, sizeof (gint64), compare_gint64);
+      printf ("floor_http_seq_per_s: %.0f requests/s\n", floor);
+      printf ("floor_http_seq_p50_ms: %.3f ms\n", percentile_ms (run.durations_us, n, 0.50));
+      printf ("floor_http_seq_p99_ms: %.3f ms\n", percentile_ms (run.durations_us, n, 0.99));
+      printf ("verify_seq_vs_floor: %.2f x\n", seq_rate / floor);
+    }
   g_clear_pointer (&run.durations_us, g_free);
 
   c_rate = verify_rate (&run, n, concurrency);
@@ -288,6 +399,7 @@ main (int    argc,
       g_main_loop_unref (simulator.loop);
       g_main_context_unref (simulator.context);
       g_free (simulator.url);
+      g_free (simulator.floor_url);
     }
 
   return run.failures > 0 ? 1 : 0;
