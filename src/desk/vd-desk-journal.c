@@ -8,13 +8,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <sys/random.h>
-
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
 #include "vd-desk-journal.h"
+#include "vd-random.h"
 #include "vd-keyring.h"
 
 struct _VdDeskJournal
@@ -133,26 +132,6 @@ key_data_free (KeyData *data)
   g_free (data);
 }
 
-/* GRand is not for keys: the kernel's generator is. */
-static GBytes *
-new_random_key (void)
-{
-  guint8 *key = g_malloc (VD_HISTORY_KEY_LENGTH);
-  gsize filled = 0;
-
-  while (filled < VD_HISTORY_KEY_LENGTH)
-    {
-      ssize_t got = getrandom (key + filled, VD_HISTORY_KEY_LENGTH - filled, 0);
-
-      if (got < 0 && errno != EINTR)
-        g_error ("The kernel's random generator failed: %s", g_strerror (errno));
-      if (got > 0)
-        filled += got;
-    }
-
-  return g_bytes_new_take (key, VD_HISTORY_KEY_LENGTH);
-}
-
 static gboolean
 is_keyring_unavailable (const GError *error)
 {
@@ -203,7 +182,7 @@ key_file_thread (GTask        *task,
     }
   g_clear_error (&error);
 
-  key = new_random_key ();
+  key = vd_random_bytes (VD_HISTORY_KEY_LENGTH);
   if (g_mkdir_with_parents (data->folder, 0700) != 0 ||
       !g_file_set_contents_full (path, g_bytes_get_data (key, NULL), VD_HISTORY_KEY_LENGTH,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
@@ -269,7 +248,7 @@ create_key (GTask *task)
       return;
     }
 
-  data->key = new_random_key ();
+  data->key = vd_random_bytes (VD_HISTORY_KEY_LENGTH);
   data->where = g_strdup (_("the keyring"));
   encoded = g_base64_encode (g_bytes_get_data (data->key, NULL), VD_HISTORY_KEY_LENGTH);
   attributes = secret_attributes_build (vd_keyring_get_schema (),

@@ -2,13 +2,12 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "vd-keyring.h"
+#include "vd-random.h"
 #include "vd-sha256.h"
 #include "vd-supervisor-pin.h"
 
@@ -273,24 +272,6 @@ vd_supervisor_pin_matches (const char  *stored,
   return difference == 0;
 }
 
-static GBytes *
-new_salt (void)
-{
-  guint8 *salt = g_malloc (VD_SUPERVISOR_PIN_SALT_LENGTH);
-  gsize filled = 0;
-
-  while (filled < VD_SUPERVISOR_PIN_SALT_LENGTH)
-    {
-      ssize_t got = getrandom (salt + filled, VD_SUPERVISOR_PIN_SALT_LENGTH - filled, 0);
-
-      if (got < 0 && errno != EINTR)
-        g_error ("The kernel's random generator failed: %s", g_strerror (errno));
-      if (got > 0)
-        filled += (gsize) got;
-    }
-  return g_bytes_new_take (salt, VD_SUPERVISOR_PIN_SALT_LENGTH);
-}
-
 /* --- the keyring --- */
 
 static GHashTable *
@@ -375,7 +356,7 @@ hash_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  g_autoptr(GBytes) salt = new_salt ();
+  g_autoptr(GBytes) salt = vd_random_bytes (VD_SUPERVISOR_PIN_SALT_LENGTH);
 
   g_task_return_pointer (task, vd_supervisor_pin_hash (task_data, salt,
                                                        VD_SUPERVISOR_PIN_ITERATIONS),
