@@ -36,24 +36,6 @@ enum {
 
 /* --- waiting for an async call in a command-line program --- */
 
-static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 /* --- reading the secret without it ever being an argument --- */
 
 static void
@@ -276,8 +258,8 @@ lookup_credentials (const char **source_out,
   if (error != NULL && *error != NULL)
     return NULL;
 
-  vd_keyring_lookup_credentials_async (NULL, on_async_done, &result);
-  credentials = vd_keyring_lookup_credentials_finish (wait_for_result (&result), error);
+  vd_keyring_lookup_credentials_async (NULL, vd_cli_on_done, &result);
+  credentials = vd_keyring_lookup_credentials_finish (vd_cli_wait (&result), error);
   if (credentials == NULL && error != NULL && *error == NULL)
     g_set_error (error, VD_CLIENT_ERROR, VD_CLIENT_ERROR_NO_CREDENTIALS,
                  _("no AccessKey is stored: store one with “verifydesk-cli credentials set ID”, "
@@ -362,8 +344,8 @@ credentials_set (int    argc,
   wipe_and_free (secret);
   wipe_and_free (token);
 
-  vd_keyring_store_credentials_async (credentials, NULL, on_async_done, &result);
-  if (!vd_keyring_store_credentials_finish (wait_for_result (&result), &error))
+  vd_keyring_store_credentials_async (credentials, NULL, vd_cli_on_done, &result);
+  if (!vd_keyring_store_credentials_finish (vd_cli_wait (&result), &error))
     return vd_cli_fail ("%s", error->message);
 
   masked = vd_credentials_mask_id (id);
@@ -397,8 +379,8 @@ credentials_show (int    argc,
   if (argc > 1)
     return vd_cli_fail (_("unexpected argument “%s”"), argv[1]);
 
-  vd_keyring_lookup_credentials_async (NULL, on_async_done, &result);
-  credentials = vd_keyring_lookup_credentials_finish (wait_for_result (&result), &error);
+  vd_keyring_lookup_credentials_async (NULL, vd_cli_on_done, &result);
+  credentials = vd_keyring_lookup_credentials_finish (vd_cli_wait (&result), &error);
   if (error != NULL)
     return vd_cli_fail ("%s", error->message);
   if (credentials == NULL)
@@ -502,8 +484,8 @@ credentials_check (int    argc,
           vd_cloudauth_client_get_endpoint (client));
   fflush (stdout);
 
-  vd_credential_check_async (client, credentials, NULL, on_async_done, &result);
-  check = vd_credential_check_finish (wait_for_result (&result), &message, &error);
+  vd_credential_check_async (client, credentials, NULL, vd_cli_on_done, &result);
+  check = vd_credential_check_finish (vd_cli_wait (&result), &message, &error);
   if (simulator != NULL)
     vd_simulator_disconnect (simulator);
 
@@ -537,8 +519,8 @@ credentials_remove (int    argc,
   if (argc > 1)
     return vd_cli_fail (_("unexpected argument “%s”"), argv[1]);
 
-  vd_keyring_clear_credentials_async (NULL, on_async_done, &result);
-  if (!vd_keyring_clear_credentials_finish (wait_for_result (&result), &removed, &error))
+  vd_keyring_clear_credentials_async (NULL, vd_cli_on_done, &result);
+  if (!vd_keyring_clear_credentials_finish (vd_cli_wait (&result), &removed, &error))
     return vd_cli_fail ("%s", error->message);
 
   printf ("%s\n", removed ? _("Removed the AccessKey from the keyring.")

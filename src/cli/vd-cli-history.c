@@ -48,36 +48,6 @@ history_options_clear (HistoryOptions *options)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HistoryOptions, history_options_clear)
 
-/* Waits in a main loop for one async call. */
-typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static GAsyncResult *
-wait_for (Wait *wait)
-{
-  g_main_loop_run (wait->loop);
-  return wait->result;
-}
-
-static void
-wait_clear (Wait *wait)
-{
-  g_clear_object (&wait->result);
-}
-
 /* --- options --- */
 
 static gboolean
@@ -225,42 +195,6 @@ build_filter (const HistoryOptions  *options,
   return g_steal_pointer (&filter);
 }
 
-/* --- the history --- */
-
-static VdHistory *
-open_history (GMainLoop  *loop,
-              gboolean    need_key,
-              GError    **error)
-{
-  g_autoptr(VdHistory) history = vd_history_new (NULL);
-  g_autofree char *folder = g_path_get_dirname (vd_history_get_path (history));
-  Wait wait = { loop, NULL };
-  gboolean ok;
-
-  vd_history_open_async (history, NULL, on_done, &wait);
-  ok = vd_history_open_finish (history, wait_for (&wait), error);
-  wait_clear (&wait);
-  if (!ok)
-    return NULL;
-
-  if (vd_history_get_open_message (history) != NULL)
-    g_printerr ("verifydesk-cli: %s\n", vd_history_get_open_message (history));
-
-  if (need_key)
-    {
-      g_autoptr(GBytes) key = NULL;
-
-      vd_desk_journal_load_key_async (folder, NULL, on_done, &wait);
-      key = vd_desk_journal_load_key_finish (wait_for (&wait), NULL, error);
-      wait_clear (&wait);
-      if (key == NULL)
-        return NULL;
-      vd_history_set_id_number_key (history, key);
-    }
-
-  return g_steal_pointer (&history);
-}
-
 /* --- list --- */
 
 static void
@@ -373,25 +307,24 @@ format_text (GPtrArray *records)
 static int
 run_list (const HistoryOptions *options)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(VdHistoryFilter) filter = NULL;
   g_autoptr(VdHistory) history = NULL;
   g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *output = NULL;
-  Wait wait = { loop, NULL };
 
   filter = build_filter (options, &error);
   if (filter == NULL)
     return vd_cli_fail ("%s", error->message);
 
-  history = open_history (loop, options->id_number != NULL, &error);
+  history = vd_cli_open_history (options->id_number != NULL, &error);
   if (history == NULL)
     return vd_cli_fail ("%s", error->message);
 
-  vd_history_list_async (history, filter, NULL, 0, (guint) options->limit, NULL, on_done, &wait);
-  records = vd_history_list_finish (history, wait_for (&wait), &error);
-  wait_clear (&wait);
+  vd_history_list_async (history, filter, NULL, 0, (guint) options->limit, NULL,
+                         vd_cli_on_done, &result);
+  records = vd_history_list_finish (history, vd_cli_wait (&result), &error);
   if (records == NULL)
     return vd_cli_fail ("%s", error->message);
 
@@ -434,14 +367,13 @@ on_interrupt (gpointer user_data)
 static int
 run_export (const HistoryOptions *options)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(VdHistoryFilter) filter = NULL;
   g_autoptr(VdHistory) history = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *rows_text = NULL;
-  Wait wait = { loop, NULL };
   guint64 rows = 0;
   guint interrupt_id;
   gboolean ok;
@@ -450,7 +382,7 @@ run_export (const HistoryOptions *options)
   if (filter == NULL)
     return vd_cli_fail ("%s", error->message);
 
-  history = open_history (loop, options->id_number != NULL, &error);
+  history = vd_cli_open_history (options->id_number != NULL, &error);
   if (history == NULL)
     return vd_cli_fail ("%s", error->message);
 
@@ -458,9 +390,8 @@ run_export (const HistoryOptions *options)
   interrupt_id = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
   file = g_file_new_for_commandline_arg (options->out);
   vd_history_export_async (history, filter, file, on_export_progress, NULL, NULL, cancellable,
-                           on_done, &wait);
-  ok = vd_history_export_finish (history, wait_for (&wait), &rows, &error);
-  wait_clear (&wait);
+                           vd_cli_on_done, &result);
+  ok = vd_history_export_finish (history, vd_cli_wait (&result), &rows, &error);
   g_source_remove (interrupt_id);
   if (isatty (fileno (stderr)))
     g_printerr ("\n");

@@ -23,12 +23,6 @@ typedef struct {
   gboolean  json;
 } VerifyOptions;
 
-typedef struct {
-  GMainLoop      *loop;
-  VdVerification *verification;
-  GError         *error;
-} VerifyWait;
-
 static void
 verify_options_clear (VerifyOptions *options)
 {
@@ -164,49 +158,6 @@ build_request (const VerifyOptions *options)
   return request;
 }
 
-static void
-on_verified (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  VerifyWait *wait = user_data;
-
-  wait->verification = vd_desk_verify_finish (VD_DESK (source), result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
-static void
-on_history_opened (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  VerifyWait *wait = user_data;
-
-  vd_history_open_finish (VD_HISTORY (source), result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
-/* The history every verification is recorded in, shared with the app. */
-static VdHistory *
-open_history (GMainLoop  *loop,
-              GError    **error)
-{
-  g_autoptr(VdHistory) history = vd_history_new (NULL);
-  VerifyWait wait = { loop, NULL, NULL };
-
-  vd_history_open_async (history, NULL, on_history_opened, &wait);
-  g_main_loop_run (loop);
-  if (wait.error != NULL)
-    {
-      g_propagate_error (error, wait.error);
-      return NULL;
-    }
-
-  if (vd_history_get_open_message (history) != NULL)
-    g_printerr ("verifydesk-cli: %s\n", vd_history_get_open_message (history));
-  return g_steal_pointer (&history);
-}
-
 static int
 exit_code_for (const VdVerification *verification)
 {
@@ -232,12 +183,11 @@ vd_cli_verify (int    argc,
   g_autoptr(VdVerifyRequest) request = NULL;
   g_autoptr(VdCloudauthClient) client = NULL;
   g_autoptr(VdDesk) desk = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(VdHistory) history = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(VdVerification) verification = NULL;
   g_autofree char *output = NULL;
-  VerifyWait wait = { 0 };
   VdSignatureScheme scheme;
-  int status;
 
   if (!parse_options (&options, &argc, &argv, &error) ||
       !check_options (&options, argc, argv, &scheme, &error))
@@ -258,33 +208,23 @@ vd_cli_verify (int    argc,
   if (options.training && !vd_desk_set_training (desk, TRUE, &error))
     return vd_cli_fail (_("cannot start the training simulator: %s"), error->message);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-
   /* No record, no request: without its history the verification is not sent. */
-  history = open_history (loop, &error);
+  history = vd_cli_open_history (FALSE, &error);
   if (history == NULL)
     return vd_cli_fail (_("not sent: the history cannot be opened: %s"), error->message);
   vd_desk_set_history (desk, history, NULL);
 
-  vd_desk_verify_async (desk, request, NULL, on_verified, &wait);
-  g_main_loop_run (loop);
+  vd_desk_verify_async (desk, request, NULL, vd_cli_on_done, &result);
+  verification = vd_desk_verify_finish (desk, vd_cli_wait (&result), &error);
+  if (verification == NULL)
+    return vd_cli_fail ("%s", error->message);
 
-  if (wait.verification == NULL)
-    {
-      status = vd_cli_fail ("%s", wait.error->message);
-      g_clear_error (&wait.error);
-      return status;
-    }
-
-  output = options.json ? vd_cli_format_json (wait.verification)
-                        : vd_cli_format_text (wait.verification);
+  output = options.json ? vd_cli_format_json (verification)
+                        : vd_cli_format_text (verification);
   fputs (output, stdout);
   fflush (stdout);
-  if (wait.verification->history_note != NULL)
-    g_printerr ("verifydesk-cli: %s\n", wait.verification->history_note);
+  if (verification->history_note != NULL)
+    g_printerr ("verifydesk-cli: %s\n", verification->history_note);
 
-  status = exit_code_for (wait.verification);
-  vd_verification_unref (wait.verification);
-  return status;
+  return exit_code_for (verification);
 }

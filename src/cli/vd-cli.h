@@ -2,6 +2,7 @@
 
 #include <glib.h>
 
+#include "vd-history.h"
 #include "vd-verification.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,20 @@ int   vd_cli_credentials     (int    argc,
                               char **argv);
 int   vd_cli_history         (int    argc,
                               char **argv);
+
+/* The command line is synchronous: each command waits for one async call at a time. Pass
+ * vd_cli_on_done with the address of a NULL GAsyncResult pointer, then vd_cli_wait on it: it
+ * iterates the default main context until the result is there and returns it (still owned
+ * by the slot; clear the slot before the next call). */
+void          vd_cli_on_done      (GObject       *source,
+                                   GAsyncResult  *result,
+                                   gpointer       user_data);
+GAsyncResult *vd_cli_wait         (GAsyncResult **slot);
+/* The history shared with the app, opened; with @need_key its ID-number key loaded too, for
+ * searching by a full number. Says on stderr when the store had to move a damaged file aside
+ * or found interrupted records. */
+VdHistory    *vd_cli_open_history (gboolean       need_key,
+                                   GError       **error);
 
 /* Prints one line "verifydesk-cli: MESSAGE" to stderr and returns VD_CLI_EXIT_ERROR. */
 int   vd_cli_fail            (const char *format,
