@@ -399,7 +399,8 @@ on_client_verified (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   result = vd_cloudauth_client_verify_finish (VD_CLOUDAUTH_CLIENT (source), async_result, &error);
-  data->verification->attempts = vd_cloudauth_client_get_last_attempts (VD_CLOUDAUTH_CLIENT (source));
+  data->verification->attempts = vd_cloudauth_client_get_attempts (VD_CLOUDAUTH_CLIENT (source),
+                                                                   async_result);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {

@@ -691,6 +691,19 @@ vd_cloudauth_client_get_session (VdCloudauthClient *self)
 }
 
 guint
+vd_cloudauth_client_get_attempts (VdCloudauthClient *self,
+                                  GAsyncResult      *result)
+{
+  VerifyData *data;
+
+  g_return_val_if_fail (VD_IS_CLOUDAUTH_CLIENT (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return data != NULL ? data->attempt : 0;
+}
+
+guint
 vd_cloudauth_client_get_last_attempts (VdCloudauthClient *self)
 {
   g_return_val_if_fail (VD_IS_CLOUDAUTH_CLIENT (self), 0);

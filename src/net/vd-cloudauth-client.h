@@ -58,10 +58,13 @@ void               vd_cloudauth_client_verify_async       (VdCloudauthClient    
 VdVerifyResult    *vd_cloudauth_client_verify_finish      (VdCloudauthClient *self,
                                                            GAsyncResult      *result,
                                                            GError           **error);
-/* How many attempts the last finished verification took (for the history's attempt count and
- * the tests), and whether the request reached the service at least once. */
 /* The app's one SoupSession, for the photo previews (vd-image-probe.h). */
 SoupSession       *vd_cloudauth_client_get_session        (VdCloudauthClient *self);
+/* How many attempts the verification behind @result took (0: nothing was sent). Unlike
+ * get_last_attempts this is right with several verifications in flight. */
+guint              vd_cloudauth_client_get_attempts       (VdCloudauthClient *self,
+                                                           GAsyncResult      *result);
+/* The same for the verification that finished last (for the tests). */
 guint              vd_cloudauth_client_get_last_attempts  (VdCloudauthClient *self);
 
 G_END_DECLS
