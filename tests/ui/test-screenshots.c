@@ -1,8 +1,9 @@
-/* The AppStream screenshots, taken of the real app at 1000×700 in training mode: a passed
- * verification with the score meters, then with the card's text scrolled into view, a blurred
- * card photo to fix and resubmit, and the history window over the verifications just made. Each is written as
- * screenshots/appstream-NAME.png in the build folder; build-aux/update-screenshots.sh runs this
- * test and copies them into data/screenshots/, where the metainfo points.
+/* The AppStream screenshots, taken of the real app in a 1000×700 window in training mode: a
+ * passed verification with the score meters, then with the card's text scrolled into view, a
+ * blurred card photo to fix and resubmit, and the history window over the verifications just
+ * made. Each is written as screenshots/appstream-NAME.png in the build folder;
+ * build-aux/update-screenshots.sh runs this test and copies them into data/screenshots/, where
+ * the metainfo points.
  *
  * The app runs as it would at a counter: its own history in a temporary VERIFYDESK_DATA_DIR
  * and a real, empty gnome-keyring on a private bus (vd-keyring-test-util.c), so the training
