@@ -83,7 +83,7 @@ def check(srcdir, app_id):
         targets = re.findall(r"run_target\('([^']+)'", f.read())
     test_rule = app_module.get("test-rule")
     results.append((test_rule in targets,
-                    f"the test rule “{test_rule}” is a target of meson.build ({', '.join(targets)})"))
+                    f"the test rule “{test_rule}” is a run_target of meson.build"))
     results.append((bool(manifest.get("cleanup")), "the manifest has a cleanup list"))
 
     metainfo = ET.parse(os.path.join(data, f"{app_id}.metainfo.xml.in")).getroot()

@@ -79,9 +79,10 @@ def main():
     def cli_help():
         result = run(CLI, "--help")
         assert_ok(result)
-        assert result.stdout.startswith("Usage: verifydesk-cli COMMAND [OPTION…]\n"), result.stdout
+        out = result.stdout
+        assert out.startswith("Usage: verifydesk-cli COMMAND [OPTION…]\n"), out
         for command in ("verify", "simulator", "samples", "credentials", "history"):
-            assert f"\n  {command} " in result.stdout, (command, result.stdout)
+            assert f"\n  {command} " in out, (command, out)
     tap.check("verifydesk-cli --help lists every command", cli_help)
 
     def cli_version():
