@@ -68,10 +68,10 @@ def main():
         result = run(APP, "--help", env=CHINESE)
         assert_ok(result)
         out = result.stdout
-        assert "— 柜台身份核验" in out, out
+        assert "— 柜台身份认证" in out, out
         assert "打印版本并退出" in out, out
-        assert "以培训模式启动" in out, out
-        assert "打开核验历史" in out, out
+        assert "以训练模式启动" in out, out
+        assert "打开认证历史记录" in out, out
         for option in APP_OPTIONS:
             assert f" {option} " in out, (option, out)
     tap.check("verifydesk --help is in Chinese under LANGUAGE=zh_CN", app_help_chinese)
