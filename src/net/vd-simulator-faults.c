@@ -2,8 +2,8 @@
  *
  * A queued fault either replaces the gateway's processing (a 5xx, Throttling, a reset, a body
  * that is garbage, oversized, empty, lacks VerifyStatus or is not UTF-8) or shapes the normal
- * answer on its way out (held back, dripped a byte at a time, cut off part way). An answer held back stays
- * "pending" until it is out, its client goes away, or the simulator disconnects.
+ * answer on its way out (held back, dripped a byte at a time, cut off part way). An answer held
+ * back stays "pending" until it is out, its client goes away, or the simulator disconnects.
  */
 
 #define G_LOG_DOMAIN "vd-simulator"
