@@ -396,6 +396,30 @@ test_calls_before_open_fail (Fixture       *fixture,
   g_assert_null (records);
 }
 
+/* After an open that failed, a call says why the history could not open (which file, what to
+ * do) rather than only that it is not open. A file in the way of the folder fails the open for
+ * root too. */
+static void
+test_calls_after_failed_open_say_why (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autofree char *blocker = g_build_filename (fixture->folder, "not-a-folder", NULL);
+  g_autofree char *path = g_build_filename (blocker, "history.db", NULL);
+  g_autoptr(VdHistory) history = vd_history_new (path);
+  g_autoptr(VdHistoryRecord) record = make_record (fixture->key, "张三", "11010519491231002X");
+  g_autoptr(GError) open_error = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (blocker, "", 0, NULL));
+  g_assert_false (history_open (history, &open_error));
+  g_assert_error (open_error, VD_HISTORY_ERROR, VD_HISTORY_ERROR_OPEN);
+
+  g_assert_cmpint (record_sent (history, record, NULL, &error), ==, 0);
+  g_assert_error (error, VD_HISTORY_ERROR, VD_HISTORY_ERROR_OPEN);
+  g_assert_cmpstr (error->message, ==, open_error->message);
+  g_remove (blocker);
+}
+
 /* --- records --- */
 
 static void
@@ -1404,6 +1428,7 @@ main (int    argc,
   ADD ("open/creates-private-file", test_open_creates_private_file);
   ADD ("open/tightens-mode", test_open_tightens_mode_of_existing_file);
   ADD ("open/calls-before-open-fail", test_calls_before_open_fail);
+  ADD ("open/calls-after-failed-open-say-why", test_calls_after_failed_open_say_why);
   ADD ("record/sent-then-finished", test_sent_then_finished);
   ADD ("record/attempts", test_attempts_count_per_biz_id);
   ADD ("record/finishing-unknown-fails", test_finishing_unknown_record_fails);

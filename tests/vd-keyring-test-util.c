@@ -183,6 +183,28 @@ vd_test_keyring_lock (VdTestKeyring *self)
   g_assert_no_error (error);
 }
 
+void
+vd_test_keyring_kill_daemon (VdTestKeyring *self)
+{
+  g_autoptr(GDBusConnection) connection = connect_to_bus (self);
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  g_assert_nonnull (self->daemon);
+  g_subprocess_force_exit (self->daemon);
+  g_assert_true (g_subprocess_wait (self->daemon, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&self->daemon);
+
+  deadline = g_get_monotonic_time () + START_TIMEOUT_US;
+  while (secrets_name_has_owner (connection))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("org.freedesktop.secrets still has an owner 10 s after the daemon was killed");
+      g_usleep (20 * 1000);
+    }
+}
+
 static void
 remove_tree (const char *path)
 {

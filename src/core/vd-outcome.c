@@ -603,6 +603,34 @@ verdict_for_client_error (const GError *error)
       return outcome_unknown_verdict (g_strdup (_("The request was sent but no answer came back, "
                                                   "so the outcome is unknown.")));
 
+    case VD_CLIENT_ERROR_CONNECTION_REFUSED:
+      verdict = error_verdict (VD_SEVERITY_SERVICE_PROBLEM,
+                               _("The service address refused the connection: nothing is "
+                                 "listening there, so nothing was sent."),
+                               _("Check the service address and port in Preferences, then "
+                                 "submit again."));
+      verdict->can_resubmit = TRUE;
+      verdict->open_preferences = TRUE;
+      return verdict;
+
+    case VD_CLIENT_ERROR_HOST_NOT_FOUND:
+      verdict = error_verdict (VD_SEVERITY_SERVICE_PROBLEM,
+                               _("The service's name cannot be found on this network (no DNS "
+                                 "answer), so nothing was sent."),
+                               _("Check the network connection and the service address in "
+                                 "Preferences, then submit again."));
+      verdict->can_resubmit = TRUE;
+      verdict->open_preferences = TRUE;
+      return verdict;
+
+    case VD_CLIENT_ERROR_NOT_RECORDED:
+      /* The store's own words say which file and why. */
+      verdict = error_verdict (VD_SEVERITY_SERVICE_PROBLEM, error->message,
+                               _("Ask your administrator to make the history writable, then "
+                                 "submit again."));
+      verdict->can_resubmit = TRUE;
+      return verdict;
+
     case VD_CLIENT_ERROR_NO_CREDENTIALS:
       verdict = error_verdict (VD_SEVERITY_SERVICE_PROBLEM,
                                _("No AccessKey is set up, so nothing was sent."),

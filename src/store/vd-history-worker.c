@@ -30,6 +30,7 @@ struct _VdHistoryWorker
   /* Touched only by the thread. */
   sqlite3     *db;
   GHashTable  *statements;  /* SQL text → sqlite3_stmt, prepared once */
+  GError      *open_error;  /* why the last open failed: every later call says so */
 };
 
 /* --- errors --- */
@@ -1302,7 +1303,16 @@ handle_message (VdHistoryWorker  *worker,
   GCancellable *cancellable = g_task_get_cancellable (message->task);
 
   if (message->kind == VD_HISTORY_MESSAGE_OPEN)
-    return handle_open (worker, message, error);
+    {
+      g_autoptr(GError) open_error = NULL;
+
+      g_clear_error (&worker->open_error);
+      if (handle_open (worker, message, &open_error))
+        return TRUE;
+      worker->open_error = g_error_copy (open_error);
+      g_propagate_error (error, g_steal_pointer (&open_error));
+      return FALSE;
+    }
 
   /* A read nobody waits for any more, or a "sent" whose request will not leave, is skipped;
    * an answer is always recorded. */
@@ -1310,6 +1320,12 @@ handle_message (VdHistoryWorker  *worker,
       g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
+  /* After a failed open the reason stands, with its advice: "not open" would not help. */
+  if (worker->db == NULL && worker->open_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (worker->open_error));
+      return FALSE;
+    }
   if (worker->db == NULL)
     {
       g_set_error_literal (error, VD_HISTORY_ERROR, VD_HISTORY_ERROR_NOT_OPEN,
@@ -1483,6 +1499,7 @@ vd_history_worker_free (VdHistoryWorker *worker)
   g_thread_join (worker->thread);
   g_async_queue_unref (worker->queue);
   g_hash_table_unref (worker->statements);
+  g_clear_error (&worker->open_error);
   g_free (worker->path);
   g_free (worker);
 }
