@@ -325,8 +325,9 @@ main (int    argc,
   VdTestKeyring *keyring;
   int status;
 
-  vd_ui_test_init (&argc, &argv);
+  /* Before GTK opens the session bus: the app must find this keyring, not the session's. */
   keyring = vd_test_keyring_start ();
+  vd_ui_test_init (&argc, &argv);
   data_dir = g_dir_make_tmp ("vd-test-screenshots-XXXXXX", &error);
   g_assert_no_error (error);
   g_setenv ("VERIFYDESK_DATA_DIR", data_dir, TRUE);
