@@ -555,6 +555,15 @@ vd_history_open_reader (const char  *path,
   return NULL;
 }
 
+static int
+set_cache_size (sqlite3 *db,
+                int      kib)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", kib);
+
+  return exec_pragma_text (db, sql, NULL);
+}
+
 /* Opens the file and checks it. FALSE with *@corrupt set when the file is damaged. */
 static gboolean
 open_connection (VdHistoryWorker  *worker,
@@ -577,11 +586,10 @@ open_connection (VdHistoryWorker  *worker,
     }
   if (rc == SQLITE_OK)
     rc = exec_pragma_text (worker->db, "PRAGMA synchronous = FULL", NULL);
-  /* Inserting into ten indexes of a million rows touches pages all over the file: a cache of
-   * VD_HISTORY_CACHE_KIB keeps the upper levels of every index in memory. */
+  /* Small between imports (VD_HISTORY_CACHE_KIB), so that memory stays flat whatever the
+   * size of the store; handle_insert raises it for its one transaction. */
   if (rc == SQLITE_OK)
-    rc = exec_pragma_text (worker->db, "PRAGMA cache_size = -" G_STRINGIFY (VD_HISTORY_CACHE_KIB),
-                           NULL);
+    rc = set_cache_size (worker->db, VD_HISTORY_CACHE_KIB);
   if (rc == SQLITE_OK)
     rc = exec_pragma_text (worker->db, "PRAGMA quick_check", &check);
   if (rc == SQLITE_OK && worker->page_limit > 0)
@@ -1066,11 +1074,22 @@ handle_insert (VdHistoryWorker  *worker,
   gboolean ok = TRUE;
   gint64 id;
 
-  if (!begin (worker, what, error))
-    return FALSE;
-  for (guint i = 0; ok && i < message->records->len; i++)
-    ok = insert_record (worker, g_ptr_array_index (message->records, i), &id, NULL, error);
-  return end (worker, ok, what, error);
+  /* A large cache for the import's one transaction only: lowering it again frees the pages
+   * above the limit, so the import leaves no lasting growth behind. */
+  set_cache_size (worker->db, VD_HISTORY_BULK_CACHE_KIB);
+  if (begin (worker, what, error))
+    {
+      for (guint i = 0; ok && i < message->records->len; i++)
+        ok = insert_record (worker, g_ptr_array_index (message->records, i), &id, NULL, error);
+      ok = end (worker, ok, what, error);
+    }
+  else
+    {
+      ok = FALSE;
+    }
+  set_cache_size (worker->db, VD_HISTORY_CACHE_KIB);
+  sqlite3_db_release_memory (worker->db);
+  return ok;
 }
 
 static gboolean
