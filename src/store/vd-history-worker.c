@@ -586,6 +586,10 @@ open_connection (VdHistoryWorker  *worker,
     }
   if (rc == SQLITE_OK)
     rc = exec_pragma_text (worker->db, "PRAGMA synchronous = FULL", NULL);
+  /* Deleted rows are overwritten with zeros, so that a purged record does not stay readable in
+   * the file's free space (handle_purge). */
+  if (rc == SQLITE_OK)
+    rc = exec_pragma_text (worker->db, "PRAGMA secure_delete = ON", NULL);
   /* Small between imports (VD_HISTORY_CACHE_KIB), so that memory stays flat whatever the
    * size of the store; handle_insert raises it for its one transaction. */
   if (rc == SQLITE_OK)
@@ -1170,6 +1174,23 @@ purge_name_grams (VdHistoryWorker *worker,
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* The WAL still holds the pages of a purged record as they were before the purge: copies them
+ * back into the database (where secure_delete has zeroed the record) and empties it. Only when
+ * no other connection is reading — waiting for one would hold up the next "record sent" — so
+ * a WAL that is in use keeps them until its next reset: the purge has done its part. */
+static void
+truncate_wal (VdHistoryWorker *worker)
+{
+  int rc;
+
+  sqlite3_busy_timeout (worker->db, 0);
+  rc = sqlite3_wal_checkpoint_v2 (worker->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  sqlite3_busy_timeout (worker->db, VD_HISTORY_BUSY_TIMEOUT_MS);
+  if (rc != SQLITE_OK)
+    g_debug ("The WAL could not be emptied after a purge (SQLite %d): another connection is "
+             "reading", rc);
+}
+
 static gboolean
 handle_purge (VdHistoryWorker  *worker,
               VdHistoryMessage *message,
@@ -1213,7 +1234,11 @@ handle_purge (VdHistoryWorker  *worker,
       return end (worker, FALSE, what, error);
     }
 
-  return end (worker, TRUE, what, error);
+  if (!end (worker, TRUE, what, error))
+    return FALSE;
+  if (message->result_count > 0)
+    truncate_wal (worker);
+  return TRUE;
 }
 
 /* --- reading --- */
