@@ -82,6 +82,9 @@ simulator_thread_main (gpointer user_data)
     g_main_loop_run (thread->loop);
 
   vd_simulator_disconnect (simulator);
+  /* The server frees the connections it closed from its own context: let it. */
+  while (g_main_context_iteration (thread->context, FALSE))
+    ;
   g_main_context_pop_thread_default (thread->context);
   return NULL;
 }
