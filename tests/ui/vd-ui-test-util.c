@@ -48,29 +48,56 @@ vd_ui_test_spin (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* The window is on screen with a size: before that its paintable draws nothing. */
+static gboolean
+is_drawable (gpointer data)
+{
+  GtkWidget *window = data;
+
+  return gtk_widget_get_mapped (window) &&
+         gtk_widget_get_width (window) > 0 && gtk_widget_get_height (window) > 0;
+}
+
+/* Draws @window's current content into a render node; NULL while it has nothing to draw yet
+ * (a window mapped a moment ago on a loaded machine). */
+static GskRenderNode *
+snapshot_window (GtkWidget *window)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (window), gtk_widget_get_height (window));
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+}
+
 char *
 vd_ui_test_screenshot (GtkWidget  *widget,
                        const char *name)
 {
   GtkNative *native = gtk_widget_get_native (widget);
   GtkWidget *window = GTK_WIDGET (native);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *folder = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                                               "screenshots", NULL);
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   char *path = g_build_filename (folder, file, NULL);
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  int width;
+  int height;
 
-  g_assert_true (width > 0 && height > 0);
+  vd_ui_test_wait_until (is_drawable, window, 20000);
+  while ((node = snapshot_window (window)) == NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the window %s drew nothing within 20 s", name);
+      vd_ui_test_spin (50);
+    }
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
   g_mkdir_with_parents (folder, 0755);
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (native), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
