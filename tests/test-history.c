@@ -1384,6 +1384,42 @@ test_purge_removes_old_records_and_logs (Fixture       *fixture,
                                              "NOT IN (SELECT id FROM records)"), ==, 0);
 }
 
+/* A purged record is gone from the disk, not only from the queries: its bytes are neither in the
+ * database's free space nor in the WAL, while the history is still open (the app keeps it open
+ * for weeks). */
+static void
+test_purge_leaves_no_trace_on_disk (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) records = new_record_array ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  VdHistoryRecord *old;
+
+  fixture_open (fixture);
+  for (guint i = 0; i < 20; i++)
+    {
+      old = make_finished (fixture->key, "遗忘者", VD_OUTCOME_PASSED, 200, i);
+      g_free (old->request_id);
+      old->request_id = g_strdup ("PURGED-REQUEST-0001");
+      g_ptr_array_add (records, old);
+    }
+  g_ptr_array_add (records, make_finished (fixture->key, "新人", VD_OUTCOME_PASSED, 0, -1));
+  g_assert_true (insert_records (fixture->history, records, &error));
+  g_assert_no_error (error);
+  /* The control: before the purge the search finds them. */
+  g_assert_true (file_contains (fixture->path, "PURGED-REQUEST-0001") ||
+                 file_contains (wal, "PURGED-REQUEST-0001"));
+
+  g_assert_cmpuint (purge (fixture->history, 0), ==, 20);
+
+  g_assert_false (file_contains (fixture->path, "PURGED-REQUEST-0001"));
+  g_assert_false (file_contains (wal, "PURGED-REQUEST-0001"));
+  g_assert_false (file_contains (fixture->path, "遗忘者"));
+  g_assert_false (file_contains (wal, "遗忘者"));
+  g_assert_true (file_contains (fixture->path, "新人") || file_contains (wal, "新人"));
+}
+
 /* --- the internals the searches rest on --- */
 
 static void
@@ -1453,6 +1489,7 @@ main (int    argc,
   ADD ("csv/export-filtered", test_csv_export_filtered);
   ADD ("csv/export-cancelled-midway", test_csv_export_cancelled_midway);
   ADD ("retention/purge", test_purge_removes_old_records_and_logs);
+  ADD ("retention/purge-leaves-no-trace", test_purge_leaves_no_trace_on_disk);
 
   return g_test_run ();
 }

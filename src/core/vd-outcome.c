@@ -398,8 +398,8 @@ verdict_for_throttling (const VdVerifyResult *result)
 
 /* A gateway message may quote the server's string to sign: such a message never reaches the
  * operator's screen or the history. */
-static gboolean
-message_is_quotable (const char *message)
+gboolean
+vd_gateway_message_is_quotable (const char *message)
 {
   g_autofree char *folded = NULL;
 
@@ -414,7 +414,7 @@ static VdVerdict *
 verdict_for_other_gateway_code (const VdVerifyResult *result)
 {
   g_autofree char *next_step = NULL;
-  const char *message = message_is_quotable (result->message)
+  const char *message = vd_gateway_message_is_quotable (result->message)
                         ? result->message
                         : _("no further description");
 
