@@ -8,11 +8,14 @@ packages=(
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libsoup-3.0-dev libsecret-1-dev
   libsqlite3-dev libgtk-4-dev libadwaita-1-dev
+  libpq-dev
   # run: TLS for libsoup, SVG icons, GL under Xvfb, a CJK font so Chinese is not boxes
   glib-networking librsvg2-common libgl1-mesa-dri fonts-wqy-microhei
   # test: a display, a private session bus and a real keyring (no dbus-x11: it autolaunches
   # stray buses), the validators, and python3 for the test runner and the independent gateway
   xvfb xauth dbus-daemon gnome-keyring libsecret-tools desktop-file-utils python3
+  # test: a real PostgreSQL server (initdb and pg_ctl) for the shared history
+  postgresql
 )
 
 missing=()
