@@ -763,9 +763,9 @@ fill_values (RecordValues          *values,
   "(SELECT count(*) + 1 FROM records WHERE biz_id = $6))"
 
 #define PG_ANSWER_SQL \
-  "state = $11, outcome = $12, finished_time = $13, verify_status = $14, score = $15, " \
-  "card_face_score = $16, ocr = $17, error_code = $18, error_message = $19, request_id = $20, " \
-  "verify_token = $21"
+  "state = $2, outcome = $3, finished_time = $4, verify_status = $5, score = $6, " \
+  "card_face_score = $7, ocr = $8, error_code = $9, error_message = $10, request_id = $11, " \
+  "verify_token = $12"
 
 /* A record from the queue: inserted, or, when the server has its uuid already (an earlier
  * forward that was not marked, or a completion of a record sent while the server was there),
@@ -999,19 +999,23 @@ pg_record_finished (VdHistoryBackend  *backend,
   g_auto(RecordValues) values = { { NULL, } };
   const VdHistoryRecord *record = message->record;
   gboolean by_uuid = record->uuid != NULL && *record->uuid != '\0';
+  const char *answer[12];
   PGresult *result;
 
   if (use_server (self, &server_error))
     {
+      /* The record's key, then the answer's eleven values. */
       fill_values (&values, record, vd_history_sqlite_get_desk_id (self->local), 0);
       if (!by_uuid)
         {
           g_free (values.texts[0]);
           values.texts[0] = g_strdup_printf ("%" G_GINT64_FORMAT, message->id);
         }
+      answer[0] = values.texts[0];
+      memcpy (&answer[1], &values.texts[10], 11 * sizeof (char *));
       result = run (self, by_uuid ? "UPDATE records SET " PG_ANSWER_SQL " WHERE uuid = $1"
                                   : "UPDATE records SET " PG_ANSWER_SQL " WHERE id = $1::bigint",
-                    21, (const char * const *) values.texts, what, &server_error);
+                    12, answer, what, &server_error);
       if (result != NULL)
         {
           gboolean found = g_strcmp0 (PQcmdTuples (result), "0") != 0;
