@@ -741,30 +741,54 @@ show_history_server_message (VdPreferencesWindow *self,
 }
 
 static void
+report_history_password (VdPreferencesWindow *self,
+                         GAsyncResult        *result,
+                         const char          *done_message)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (vd_keyring_store_history_password_finish (result, &error))
+    show_history_server_message (self, done_message, FALSE);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_history_server_message (self, error->message, TRUE);
+}
+
+static void
 on_history_password_stored (GObject      *source,
                             GAsyncResult *result,
                             gpointer      user_data)
 {
-  VdPreferencesWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!vd_keyring_store_history_password_finish (result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Cancelled in dispose: then user_data is not touched. */
+  if (g_task_had_error (G_TASK (result)) &&
+      g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     return;
+  report_history_password (user_data, result,
+                           _("The server’s password is kept in the keyring. VerifyDesk uses it "
+                             "from its next start."));
+}
 
-  if (error != NULL)
-    show_history_server_message (self, error->message, TRUE);
-  else
-    show_history_server_message (self, _("The server’s password is kept in the keyring. "
-                                         "VerifyDesk uses it from its next start."), FALSE);
+static void
+on_history_password_removed (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  if (g_task_had_error (G_TASK (result)) &&
+      g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  report_history_password (user_data, result,
+                           _("The server’s password was removed from the keyring."));
 }
 
 static void
 store_history_password (VdPreferencesWindow *self,
                         const char          *password)
 {
+  gboolean removing = password == NULL || *password == '\0';
+
   vd_keyring_store_history_password_async (password, self->cancellable,
-                                           on_history_password_stored, self);
+                                           removing ? on_history_password_removed
+                                                    : on_history_password_stored,
+                                           self);
 }
 
 /* What is typed may hold a password: it goes to the keyring, and settings keep the rest. */
