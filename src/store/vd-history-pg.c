@@ -780,10 +780,30 @@ fill_values (RecordValues          *values,
   "WHERE records.state = 'sent' AND EXCLUDED.state <> 'sent' " \
   "RETURNING id, attempt, (xmax = 0) AS inserted"
 
-/* Inserts @record (in the caller's transaction); @sql is PG_INSERT_SQL or PG_FORWARD_SQL. */
+/* A new record and its name pieces in one statement, so one round trip. */
+#define PG_INSERT_WITH_GRAMS_SQL \
+  "WITH r AS (" PG_INSERT_SQL " RETURNING id, time, attempt), " \
+  "g AS (INSERT INTO name_grams (gram, time, record_id) " \
+  "SELECT unnest ($26::text[]), r.time, r.id FROM r ON CONFLICT DO NOTHING) " \
+  "SELECT id, attempt, TRUE FROM r"
+
+static void
+fill_insert_values (VdHistoryPg           *self,
+                    RecordValues          *values,
+                    const VdHistoryRecord *record,
+                    gint64                 pid)
+{
+  g_auto(GStrv) grams = NULL;
+
+  fill_values (values, record, vd_history_sqlite_get_desk_id (self->local), pid);
+  grams = vd_history_name_grams (values->texts[23]);
+  values->texts[25] = array_literal ((const char * const *) grams);
+}
+
+/* Inserts @record (in the caller's transaction); @forward: as PG_FORWARD_SQL does. */
 static gboolean
 pg_insert_record (VdHistoryPg            *self,
-                  const char             *sql,
+                  gboolean                forward,
                   const VdHistoryRecord  *record,
                   gint64                  pid,
                   gint64                 *id,
@@ -792,15 +812,13 @@ pg_insert_record (VdHistoryPg            *self,
 {
   const char *what = _("recording the verification");
   g_auto(RecordValues) values = { { NULL, } };
-  g_autofree char *full_sql = g_str_equal (sql, PG_INSERT_SQL)
-                              ? g_strconcat (sql, " RETURNING id, attempt, TRUE", NULL)
-                              : g_strdup (sql);
   PGresult *result;
   gboolean inserted;
   gboolean ok = TRUE;
 
-  fill_values (&values, record, vd_history_sqlite_get_desk_id (self->local), pid);
-  result = run (self, full_sql, 25, (const char * const *) values.texts, what, error);
+  fill_insert_values (self, &values, record, pid);
+  result = run (self, forward ? PG_FORWARD_SQL : PG_INSERT_WITH_GRAMS_SQL, forward ? 25 : 26,
+                (const char * const *) values.texts, what, error);
   if (result == NULL)
     return FALSE;
 
@@ -815,9 +833,101 @@ pg_insert_record (VdHistoryPg            *self,
   if (attempt != NULL)
     *attempt = (guint) g_ascii_strtoull (PQgetvalue (result, 0, 1), NULL, 10);
   inserted = PQgetvalue (result, 0, 2)[0] == 't';
-  if (inserted)
+  if (forward && inserted)
     ok = insert_grams (self, values.texts[23], values.texts[1], PQgetvalue (result, 0, 0), error);
   PQclear (result);
+  return ok;
+}
+
+/* How many inserts go to the server before their answers are read: their answers (a few dozen
+ * bytes each) must fit the socket's buffers, or the server would wait for the client to read
+ * while the client waits for the server to take more. */
+#define PIPELINE_CHUNK 256
+
+/* Reads the answers of one pipelined chunk up to its sync; FALSE with @error at the first
+ * failure. */
+static gboolean
+read_pipeline_chunk (VdHistoryPg  *self,
+                     const char   *what,
+                     GError      **error)
+{
+  gboolean ok = TRUE;
+
+  for (;;)
+    {
+      PGresult *result = PQgetResult (self->conn);
+      ExecStatusType status;
+
+      if (result == NULL)
+        {
+          if (PQstatus (self->conn) != CONNECTION_OK)
+            break;
+          continue;   /* the end of one query's answers */
+        }
+      status = PQresultStatus (result);
+      if (status == PGRES_PIPELINE_SYNC)
+        {
+          PQclear (result);
+          return ok;
+        }
+      if (ok && status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        {
+          if (connection_lost (self->conn, result))
+            self->lost = TRUE;
+          g_propagate_error (error, pg_error (self, PQresultErrorMessage (result), what));
+          ok = FALSE;
+        }
+      PQclear (result);
+    }
+
+  self->lost = TRUE;
+  if (ok)
+    g_propagate_error (error, pg_error (self, PQerrorMessage (self->conn), what));
+  return FALSE;
+}
+
+/* Many records in the caller's transaction, sent in pipelined chunks: an import or the
+ * benchmark's fill does not wait a round trip per record. */
+static gboolean
+pg_insert_many (VdHistoryPg  *self,
+                GPtrArray    *records,
+                GError      **error)
+{
+  const char *what = _("importing records");
+  gboolean ok = TRUE;
+
+  if (!PQenterPipelineMode (self->conn))
+    {
+      g_propagate_error (error, pg_error (self, PQerrorMessage (self->conn), what));
+      return FALSE;
+    }
+
+  for (guint first = 0; ok && first < records->len; first += PIPELINE_CHUNK)
+    {
+      for (guint i = first; ok && i < MIN (records->len, first + PIPELINE_CHUNK); i++)
+        {
+          g_auto(RecordValues) values = { { NULL, } };
+
+          fill_insert_values (self, &values, g_ptr_array_index (records, i), 0);
+          ok = PQsendQueryParams (self->conn, PG_INSERT_WITH_GRAMS_SQL, 26, NULL,
+                                  (const char * const *) values.texts, NULL, NULL, 0);
+        }
+      if (!ok || !PQpipelineSync (self->conn))
+        {
+          self->lost = PQstatus (self->conn) != CONNECTION_OK;
+          g_propagate_error (error, pg_error (self, PQerrorMessage (self->conn), what));
+          ok = FALSE;
+          break;
+        }
+      ok = read_pipeline_chunk (self, what, error);
+    }
+
+  if (self->lost)
+    {
+      disconnect (self);
+      return FALSE;
+    }
+  PQexitPipelineMode (self->conn);
   return ok;
 }
 
@@ -861,7 +971,7 @@ forward_waiting (VdHistoryPg  *self,
         return error == NULL || *error == NULL;
 
       ok = begin (self, what, error) &&
-           pg_insert_record (self, PG_FORWARD_SQL, record, 0, &id, NULL, error);
+           pg_insert_record (self, TRUE, record, 0, &id, NULL, error);
       if (!end (self, ok, what, error))
         return FALSE;
       if (!vd_history_sqlite_mark_forwarded (self->local, record->id, error))
@@ -975,7 +1085,7 @@ pg_record_sent (VdHistoryBackend  *backend,
   if (use_server (self, &server_error))
     {
       ok = begin (self, what, &server_error) &&
-           pg_insert_record (self, PG_INSERT_SQL, message->record, getpid (),
+           pg_insert_record (self, FALSE, message->record, getpid (),
                              &message->result_id, &message->result_attempt, &server_error);
       if (end (self, ok, what, &server_error))
         return TRUE;
@@ -1046,14 +1156,11 @@ pg_insert (VdHistoryBackend  *backend,
   const char *what = _("importing records");
   g_autoptr(GError) server_error = NULL;
   gboolean ok;
-  gint64 id;
 
   if (use_server (self, &server_error))
     {
-      ok = begin (self, what, &server_error);
-      for (guint i = 0; ok && i < message->records->len; i++)
-        ok = pg_insert_record (self, PG_INSERT_SQL, g_ptr_array_index (message->records, i), 0,
-                               &id, NULL, &server_error);
+      ok = begin (self, what, &server_error) &&
+           pg_insert_many (self, message->records, &server_error);
       if (end (self, ok, what, &server_error))
         return TRUE;
     }
