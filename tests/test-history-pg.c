@@ -600,6 +600,19 @@ test_server_stopped_and_restarted (void)
   local = list (desk, NULL);
   g_assert_true (vd_history_get_offline (desk->history));
   g_assert_cmpuint (local->len, ==, 6);
+  /* An export too: from what this desk holds, rather than failing. */
+  {
+    g_autofree char *path = g_build_filename (desk->folder, "offline.csv", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    Wait wait = { 0 };
+    guint64 rows = 0;
+
+    vd_history_export_async (desk->history, NULL, file, NULL, NULL, NULL, NULL, on_done, &wait);
+    g_assert_true (vd_history_export_finish (desk->history, wait_for (&wait), &rows, &error));
+    g_assert_no_error (error);
+    g_clear_object (&wait.result);
+    g_assert_cmpuint (rows, ==, 6);
+  }
 
   vd_pg_server_restart (server);
 
