@@ -1017,7 +1017,15 @@ ensure_online (VdHistoryPg  *self,
       self->migrated = TRUE;
     }
 
-  if (!forward_waiting (self, &local_error))
+  /* A record the server refuses for another reason than its absence stays queued and is
+   * tried again later; it must not keep the desk from recording the next ones. */
+  if (!forward_waiting (self, &local_error) && !self->lost)
+    {
+      g_warning ("A record could not be forwarded to the history server; it stays queued: %s",
+                 local_error->message);
+      return TRUE;
+    }
+  if (self->lost)
     goto failed;
   return TRUE;
 
