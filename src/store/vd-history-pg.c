@@ -979,9 +979,9 @@ forward_waiting (VdHistoryPg  *self,
     }
 }
 
-/* Connects when not connected and it is time to try; brings the schema up to date once, and
- * sends what waits. FALSE when the server is out of reach (@error is then not set) or
- * failed (it is). */
+/* Whether to carry out a message on the server. Connects when not connected and it is time to
+ * try; brings the schema up to date once, and sends what waits. FALSE when the server is out
+ * of reach (@error is then not set: the local file takes the message) or failed (it is). */
 static gboolean
 ensure_online (VdHistoryPg  *self,
                GError      **error)
@@ -1039,15 +1039,6 @@ failed:
   return FALSE;
 }
 
-/* Whether to carry out the message on the server: online and the queue sent. FALSE without
- * @error: use the local file. */
-static gboolean
-use_server (VdHistoryPg  *self,
-            GError      **error)
-{
-  return ensure_online (self, error);
-}
-
 /* --- handlers --- */
 
 static gboolean
@@ -1090,7 +1081,7 @@ pg_record_sent (VdHistoryBackend  *backend,
   message->record->outcome = VD_OUTCOME_UNKNOWN;
   g_clear_pointer (&message->record->finished_time, g_date_time_unref);
 
-  if (use_server (self, &server_error))
+  if (ensure_online (self, &server_error))
     {
       ok = begin (self, what, &server_error) &&
            pg_insert_record (self, FALSE, message->record, getpid (),
@@ -1120,7 +1111,7 @@ pg_record_finished (VdHistoryBackend  *backend,
   const char *answer[12];
   PGresult *result;
 
-  if (use_server (self, &server_error))
+  if (ensure_online (self, &server_error))
     {
       /* The record's key, then the answer's eleven values. */
       fill_values (&values, record, vd_history_sqlite_get_desk_id (self->local), 0);
@@ -1165,7 +1156,7 @@ pg_insert (VdHistoryBackend  *backend,
   g_autoptr(GError) server_error = NULL;
   gboolean ok;
 
-  if (use_server (self, &server_error))
+  if (ensure_online (self, &server_error))
     {
       ok = begin (self, what, &server_error) &&
            pg_insert_many (self, message->records, &server_error);
@@ -1199,7 +1190,7 @@ pg_purge (VdHistoryBackend  *backend,
   gboolean ok;
 
   /* Each desk purges its own records on the server: its retention is its own setting. */
-  if (use_server (self, &server_error))
+  if (ensure_online (self, &server_error))
     {
       ok = begin (self, what, &server_error) &&
            run_command (self, "DELETE FROM name_grams AS g USING records AS r "
@@ -1240,7 +1231,7 @@ pg_get (VdHistoryBackend  *backend,
   const char *values[1] = { id };
   PGresult *result;
 
-  if (use_server (self, &server_error))
+  if (ensure_online (self, &server_error))
     {
       result = run (self, "SELECT " VD_HISTORY_RECORD_COLUMNS " FROM records AS r "
                           "WHERE r.id = $1", 1, values, _("reading a record"), &server_error);
@@ -1279,7 +1270,7 @@ pg_list (VdHistoryBackend  *backend,
   g_autoptr(VdHistoryQuery) query = NULL;
   PGresult *result;
 
-  if (use_server (self, &server_error))
+  if (ensure_online (self, &server_error))
     {
       query = vd_history_query_new_list_for (VD_HISTORY_DIALECT_POSTGRESQL, message->filter,
                                              message->id_hmac,
@@ -1322,7 +1313,7 @@ pg_count (VdHistoryBackend  *backend,
   g_autoptr(VdHistoryQuery) query = NULL;
   PGresult *result;
 
-  if (use_server (self, &server_error))
+  if (ensure_online (self, &server_error))
     {
       query = vd_history_query_new_count_for (VD_HISTORY_DIALECT_POSTGRESQL, message->filter,
                                               message->id_hmac);
