@@ -530,6 +530,78 @@ test_export_across_desks (void)
   desk_free (west);
 }
 
+/* --- paging, as the history window's model does it --- */
+
+static GPtrArray *
+list_page (Desk                  *desk,
+           const VdHistoryCursor *cursor,
+           guint                  offset,
+           guint                  limit)
+{
+  Wait wait = { 0 };
+  g_autoptr(GError) error = NULL;
+  GPtrArray *records;
+
+  vd_history_list_async (desk->history, NULL, cursor, offset, limit, NULL, on_done, &wait);
+  records = vd_history_list_finish (desk->history, wait_for (&wait), &error);
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+  return records;
+}
+
+static void
+test_keyset_paging (void)
+{
+  g_autofree char *database = new_database ();
+  Desk *desk = desk_new (database, PASSWORD);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (
+                                 (GDestroyNotify) vd_history_record_free);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GPtrArray) third = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  VdHistoryCursor cursor;
+  Wait wait = { 0 };
+
+  g_assert_true (desk_open (desk, &error));
+  /* 120 records, two at each second, so that the id breaks ties in time. */
+  for (guint i = 0; i < 120; i++)
+    {
+      VdHistoryRecord *record = make_record ("east", "周杰", i);
+
+      g_date_time_unref (record->time);
+      record->time = g_date_time_new_from_unix_utc (1700000000 + i / 2);
+      g_ptr_array_add (batch, record);
+    }
+  vd_history_insert_records_async (desk->history, batch, NULL, on_done, &wait);
+  g_assert_true (vd_history_insert_records_finish (desk->history, wait_for (&wait), &error));
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+
+  all = list_page (desk, NULL, 0, 0);
+  g_assert_cmpuint (all->len, ==, 120);
+  first = list_page (desk, NULL, 0, 50);
+  g_assert_cmpuint (first->len, ==, 50);
+  cursor = vd_history_cursor_for_record (g_ptr_array_index (first, 49));
+  second = list_page (desk, &cursor, 0, 50);
+  third = list_page (desk, &cursor, 50, 50);
+  g_assert_cmpuint (second->len, ==, 50);
+  g_assert_cmpuint (third->len, ==, 20);
+  for (guint i = 0; i < 50; i++)
+    {
+      VdHistoryRecord *expected = g_ptr_array_index (all, 50 + i);
+
+      g_assert_cmpint (((VdHistoryRecord *) g_ptr_array_index (second, i))->id, ==,
+                       expected->id);
+    }
+  for (guint i = 0; i < 20; i++)
+    g_assert_cmpint (((VdHistoryRecord *) g_ptr_array_index (third, i))->id, ==,
+                     ((VdHistoryRecord *) g_ptr_array_index (all, 100 + i))->id);
+
+  desk_free (desk);
+}
+
 /* --- offline --- */
 
 static void
@@ -732,6 +804,7 @@ main (int    argc,
   g_test_add_func ("/history-pg/migrations/refuses-newer", test_refuses_newer_server);
   g_test_add_func ("/history-pg/desks/two-write-at-once", test_two_desks_write_at_once);
   g_test_add_func ("/history-pg/desks/export-across", test_export_across_desks);
+  g_test_add_func ("/history-pg/desks/keyset-paging", test_keyset_paging);
   g_test_add_func ("/history-pg/offline/stopped-and-restarted",
                    test_server_stopped_and_restarted);
   g_test_add_func ("/history-pg/password/wrong-never-shown", test_wrong_password_never_shown);
