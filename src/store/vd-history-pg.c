@@ -1520,8 +1520,12 @@ export_count (VdHistoryExportSource  *source,
   return TRUE;
 }
 
-/* Streams the rows one at a time (libpq's single-row mode), so that a million records never
- * sit in memory at once. */
+/* How many rows each FETCH of an export brings: enough that a round trip per batch costs
+ * nothing, few enough that a batch is a few megabytes. */
+#define EXPORT_BATCH_ROWS "5000"
+
+/* Reads the rows through a cursor, a batch at a time, so that a million records never sit in
+ * memory at once and each row costs no allocation of its own. */
 static gboolean
 export_each_row (VdHistoryExportSource  *source,
                  VdHistoryExport        *export,
@@ -1531,42 +1535,37 @@ export_each_row (VdHistoryExportSource  *source,
 {
   VdHistoryPg *self = source->data;
   g_autoptr(VdHistoryQuery) query = NULL;
+  g_autofree char *declare = NULL;
   const char *what = _("reading records to export");
   gboolean ok = TRUE;
-  PGresult *result;
+  int n_rows;
 
   query = vd_history_query_new_list_for (VD_HISTORY_DIALECT_POSTGRESQL, export->filter,
                                          export->id_hmac, NULL, 0, 0);
-  if (!PQsendQueryParams (self->conn, vd_history_query_get_sql (query),
-                          vd_history_query_get_n_values (query), NULL,
-                          (const char * const *) vd_history_query_get_texts (query), NULL, NULL,
-                          0) ||
-      !PQsetSingleRowMode (self->conn))
-    {
-      g_propagate_error (error, pg_error (self, PQerrorMessage (self->conn), what));
-      return FALSE;
-    }
+  declare = g_strconcat ("DECLARE export_rows NO SCROLL CURSOR FOR ",
+                         vd_history_query_get_sql (query), NULL);
+  if (!run_command (self, declare, vd_history_query_get_n_values (query),
+                    (const char * const *) vd_history_query_get_texts (query), what, error))
+    return FALSE;
 
-  while ((result = PQgetResult (self->conn)) != NULL)
+  do
     {
-      ExecStatusType status = PQresultStatus (result);
+      PGresult *batch = run (self, "FETCH FORWARD " EXPORT_BATCH_ROWS " FROM export_rows", 0,
+                             NULL, what, error);
+      VdHistoryRow row;
 
-      if (ok && status == PGRES_SINGLE_TUPLE)
+      if (batch == NULL)
+        return FALSE;
+      n_rows = PQntuples (batch);
+      for (int i = 0; ok && i < n_rows; i++)
         {
-          VdHistoryRow row;
-
-          row_init_pg (&row, result, 0);
+          row_init_pg (&row, batch, i);
           ok = func (&row, user_data, error);
-          if (!ok)
-            PQrequestCancel (self->conn);
         }
-      else if (ok && status != PGRES_TUPLES_OK)
-        {
-          g_propagate_error (error, pg_error (self, PQresultErrorMessage (result), what));
-          ok = FALSE;
-        }
-      PQclear (result);
+      PQclear (batch);
     }
+  while (ok && n_rows > 0);
+
   return ok;
 }
 

@@ -497,6 +497,7 @@ window_is_counted (gpointer data)
 typedef struct {
   VdHistoryModel *model;
   GtkAdjustment  *adjustment;
+  GtkWidget      *window;
   guint           position;
   guint           frames;        /* painted so far */
   guint           frames_wanted; /* a step is done from this many frames on */
@@ -507,6 +508,10 @@ on_after_paint (GdkFrameClock *clock,
                 ScrollWait    *wait)
 {
   wait->frames++;
+  /* A step that does not move the view (the first, at the top) changes nothing to paint:
+   * the frames it waits for are asked for, so that it cannot wait forever for them. */
+  if (wait->frames < wait->frames_wanted)
+    gtk_widget_queue_draw (wait->window);
 }
 
 /* The view has drawn the new position (and so asked for its rows), and every page it asked
@@ -582,6 +587,7 @@ measure_window (VdHistory *history)
   model = vd_history_window_get_model (window);
   n_items = g_list_model_get_n_items (G_LIST_MODEL (model));
   wait.model = model;
+  wait.window = GTK_WIDGET (window);
   wait.adjustment = gtk_scrolled_window_get_vadjustment (
     GTK_SCROLLED_WINDOW (gtk_widget_get_template_child (GTK_WIDGET (window),
                                                         VD_TYPE_HISTORY_WINDOW, "scroller")));
@@ -611,6 +617,7 @@ measure_window (VdHistory *history)
           gtk_adjustment_set_value (wait.adjustment, MIN (value, last));
           /* Two frames: the one that lays the rows out, and one with their pages in. */
           wait.frames_wanted = wait.frames + 2;
+          gtk_widget_queue_draw (wait.window);
           if (!iterate_until (step_is_done, &wait, STEP_WAIT_US))
             die ("a page of the history window did not arrive in time", NULL);
           figures.n_steps++;
