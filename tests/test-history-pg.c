@@ -74,10 +74,10 @@ desk_new (const char *database,
   g_autofree char *path = NULL;
   g_autofree char *uri = vd_pg_server_uri (server, database);
   g_autoptr(GBytes) key = g_bytes_new_static (KEY_BYTES, VD_HISTORY_KEY_LENGTH);
-  g_autoptr(GError) error = NULL;
 
-  desk->folder = g_dir_make_tmp ("vd-desk-XXXXXX", &error);
-  g_assert_no_error (error);
+  /* Inside the server's folder, so that a failed test leaves nothing behind either. */
+  desk->folder = g_build_filename (vd_pg_server_get_folder (server), "desk-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp_full (desk->folder, 0700));
   desk->database = g_strdup (database);
   path = g_build_filename (desk->folder, VD_HISTORY_FILE_NAME, NULL);
   desk->history = vd_history_new (path);

@@ -233,6 +233,12 @@ vd_pg_server_create_database (VdPgServer *server,
   g_free (vd_pg_server_query (server, "postgres", sql));
 }
 
+const char *
+vd_pg_server_get_folder (VdPgServer *server)
+{
+  return server->folder;
+}
+
 void
 vd_pg_server_free (VdPgServer *server)
 {

@@ -25,6 +25,9 @@ void        vd_pg_server_create_database (VdPgServer *server,
 char       *vd_pg_server_query   (VdPgServer *server,
                                   const char *database,
                                   const char *sql);
+/* The server's temporary folder, which the guardian removes whatever happens: a test keeps its
+ * own files there too. */
+const char *vd_pg_server_get_folder (VdPgServer *server);
 /* Stops the server and removes its folder. */
 void        vd_pg_server_free    (VdPgServer *server);
 
