@@ -50,15 +50,20 @@ append_cell (GString    *out,
   if (needs_neutralising (text))
     g_string_append_c (out, '\'');
 
+  /* Most cells need no quoting: copied whole, which a million-row export feels. */
+  if (!quote)
+    {
+      g_string_append (out, text);
+      return;
+    }
+
   for (const char *p = text; *p != '\0'; p++)
     {
       if (*p == '"')
         g_string_append_c (out, '"');
       g_string_append_c (out, *p);
     }
-
-  if (quote)
-    g_string_append_c (out, '"');
+  g_string_append_c (out, '"');
 }
 
 char *
