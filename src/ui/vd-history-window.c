@@ -1265,7 +1265,9 @@ update_server_bar (VdHistoryWindow *self)
                               n_waiting);
     }
 
+  /* Out of the layout entirely while there is nothing to say, as on a desk without a server. */
   gtk_label_set_text (self->server_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->server_bar), text->len > 0);
   gtk_info_bar_set_revealed (self->server_bar, text->len > 0);
 }
 

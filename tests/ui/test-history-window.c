@@ -1309,8 +1309,8 @@ main (int    argc,
   g_test_add_func ("/history-window/export-filtered", test_export_filtered);
   g_test_add_func ("/history-window/export-cancel", test_export_cancel);
   g_test_add_func ("/history-window/open-message-bar", test_open_message_bar);
-  g_test_add_func ("/history-window/server-bar", test_server_bar);
   g_test_add_func ("/history-window/screenshots", test_screenshots);
+  g_test_add_func ("/history-window/server-bar", test_server_bar);
   /* The PIN last: once set, every window asks for it. */
   g_test_add_func ("/history-window/set-pin", test_set_pin_from_the_window);
   g_test_add_func ("/history-window/pin-lock", test_pin_lock);
