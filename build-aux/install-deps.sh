@@ -8,6 +8,7 @@ packages=(
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libsoup-3.0-dev libsecret-1-dev
   libsqlite3-dev libgtk-4-dev libadwaita-1-dev
+  libpq-dev
   # run: TLS for libsoup, SVG icons, GL under Xvfb, a CJK font so Chinese is not boxes
   glib-networking librsvg2-common libgl1-mesa-dri fonts-wqy-microhei
   # test: a display, a private session bus and a real keyring (no dbus-x11: it autolaunches
@@ -16,6 +17,8 @@ packages=(
   # test: the metainfo validator (and its ITS rules for gettext), the Flatpak manifest check,
   # and groff for the man pages
   appstream flatpak-builder groff-base
+  # test: a real PostgreSQL server (initdb and pg_ctl) for the shared history
+  postgresql
 )
 
 missing=()

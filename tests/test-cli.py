@@ -276,11 +276,16 @@ def history_checks(tap, rows):
         assert len(history_list("--limit", "1", data_dir=data_dir)) == 1
         assert len(history_list("--since", "2000-01-01", data_dir=data_dir)) == 4
         assert len(history_list("--until", "2000-01-01", data_dir=data_dir)) == 0
+        desks = {r["desk"] for r in history_list(data_dir=data_dir)}
+        assert len(desks) == 1, desks  # the CLI records under this computer's name
+        assert len(history_list("--desk", desks.pop(), data_dir=data_dir)) == 4
+        assert len(history_list("--desk", "no-such-desk", data_dir=data_dir)) == 0
         bad = cli("history", "list", "--outcome", "maybe", env=env)
         assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad
         assert "passed, not_passed, error or unknown" in bad.stderr, bad.stderr
 
-    tap.check("history list filters by name, outcome, full ID number, date and limit", filters)
+    tap.check("history list filters by name, outcome, full ID number, date, desk and limit",
+              filters)
 
     def no_full_number_on_disk():
         for name in os.listdir(data_dir):

@@ -575,6 +575,9 @@ test_migrates_from_version_1 (Fixture       *fixture,
   fixture_open (fixture);
 
   g_assert_cmpint (user_version (fixture->path), ==, VD_HISTORY_SCHEMA_VERSION);
+  /* Version 3: old rows name no desk installation, and were never meant for a server. */
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM records WHERE desk_id = '' "
+                                             "AND forwarded = 1"), ==, 2);
   /* The "sent" row has no pid (version 1 files from before pids): its run has ended. */
   g_assert_cmpuint (vd_history_get_n_interrupted (fixture->history), ==, 1);
 
@@ -611,6 +614,45 @@ test_migrates_from_version_1 (Fixture       *fixture,
   record_sent (fixture->history, again, &attempt, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (attempt, ==, 2);
+}
+
+static void
+test_desk_identity (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(VdHistoryRecord) record = make_record (fixture->key, "王五", NUMBER);
+  g_autoptr(VdHistoryRecord) stored = NULL;
+  g_autoptr(VdHistory) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *desk_id = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *kept_path = g_build_filename (fixture->folder, "desk-id", NULL);
+  gint64 id;
+
+  fixture_open (fixture);
+  desk_id = g_strdup (vd_history_get_desk_id (fixture->history));
+  g_assert_true (g_uuid_string_is_valid (desk_id));
+  g_assert_true (g_file_get_contents (kept_path, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, desk_id);
+
+  id = record_sent (fixture->history, record, NULL, &error);
+  g_assert_no_error (error);
+  stored = get_record (fixture->history, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->desk_id, ==, desk_id);
+  g_assert_cmpstr (stored->desk, ==, "desk-1");
+  /* Without a server, nothing waits to be forwarded. */
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM records WHERE forwarded = 0"),
+                   ==, 0);
+  g_assert_cmpuint (vd_history_get_n_waiting (fixture->history), ==, 0);
+  g_assert_false (vd_history_get_offline (fixture->history));
+
+  /* Stable: the next run of the same installation has the same identity. */
+  g_clear_object (&fixture->history);
+  reopened = vd_history_new (fixture->path);
+  g_assert_true (history_open (reopened, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vd_history_get_desk_id (reopened), ==, desk_id);
 }
 
 static void
@@ -1470,6 +1512,7 @@ main (int    argc,
   ADD ("record/finishing-unknown-fails", test_finishing_unknown_record_fails);
   ADD ("migrations/from-version-1", test_migrates_from_version_1);
   ADD ("migrations/from-empty-file", test_migrates_from_empty_file);
+  ADD ("desk/identity", test_desk_identity);
   ADD ("migrations/refuses-newer", test_refuses_newer_schema);
   g_test_add_func ("/history/interrupted/killed-before-answer",
                    test_killed_before_answer_reads_unknown);

@@ -304,6 +304,14 @@ format_text (GPtrArray *records)
   return g_string_free (out, FALSE);
 }
 
+static char *
+waiting_text (guint n)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u record waiting to be sent to the server.",
+                                       "%u records waiting to be sent to the server.", n), n);
+}
+
 static int
 run_list (const HistoryOptions *options)
 {
@@ -327,6 +335,17 @@ run_list (const HistoryOptions *options)
   records = vd_history_list_finish (history, vd_cli_wait (&result), &error);
   if (records == NULL)
     return vd_cli_fail ("%s", error->message);
+  /* On stderr, so that the list on stdout stays parseable. */
+  if (vd_history_get_offline (history))
+    g_printerr ("verifydesk-cli: %s\n",
+                _("The history server cannot be reached: these are only the records kept on "
+                  "this desk."));
+  if (vd_history_get_n_waiting (history) > 0)
+    {
+      g_autofree char *waiting = waiting_text (vd_history_get_n_waiting (history));
+
+      g_printerr ("verifydesk-cli: %s\n", waiting);
+    }
 
   output = options->json ? format_json (records) : format_text (records);
   fputs (output, stdout);

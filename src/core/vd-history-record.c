@@ -59,6 +59,7 @@ vd_history_record_new (void)
   self->time = g_date_time_new_now_utc ();
   self->operator_name = g_strdup ("");
   self->desk = g_strdup ("");
+  self->desk_id = g_strdup ("");
   self->state = VD_HISTORY_STATE_SENT;
   self->outcome = VD_OUTCOME_UNKNOWN;
   return self;
@@ -117,6 +118,7 @@ vd_history_record_copy (const VdHistoryRecord *self)
   copy->finished_time = self->finished_time != NULL ? g_date_time_ref (self->finished_time) : NULL;
   copy->operator_name = g_strdup (self->operator_name);
   copy->desk = g_strdup (self->desk);
+  copy->desk_id = g_strdup (self->desk_id);
   copy->biz_type = g_strdup (self->biz_type);
   copy->biz_id = g_strdup (self->biz_id);
   copy->name = g_strdup (self->name);
@@ -160,6 +162,7 @@ vd_history_record_free (VdHistoryRecord *self)
   g_clear_pointer (&self->time, g_date_time_unref);
   g_free (self->operator_name);
   g_free (self->desk);
+  g_free (self->desk_id);
   g_free (self->biz_type);
   g_free (self->biz_id);
   g_free (self->name);

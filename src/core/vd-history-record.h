@@ -54,6 +54,8 @@ typedef struct {
   char           *request_id;
   char           *verify_token;
   gboolean        training;
+  char           *desk_id;            /* the installation that recorded it: a UUID kept in its
+                                       * data folder; "" until stored (the store fills it in) */
 } VdHistoryRecord;
 
 #define VD_TYPE_HISTORY_RECORD (vd_history_record_get_type ())

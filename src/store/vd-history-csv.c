@@ -50,15 +50,20 @@ append_cell (GString    *out,
   if (needs_neutralising (text))
     g_string_append_c (out, '\'');
 
+  /* Most cells need no quoting: copied whole, which a million-row export feels. */
+  if (!quote)
+    {
+      g_string_append (out, text);
+      return;
+    }
+
   for (const char *p = text; *p != '\0'; p++)
     {
       if (*p == '"')
         g_string_append_c (out, '"');
       g_string_append_c (out, *p);
     }
-
-  if (quote)
-    g_string_append_c (out, '"');
+  g_string_append_c (out, '"');
 }
 
 char *
@@ -105,67 +110,59 @@ format_local_time (char       *buffer,
               parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec);
 }
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return (const char *) sqlite3_column_text (stmt, column);
-}
-
 /* A number column as text: NULL stays empty, 97.5 prints as 97.5 (not 97.500000). */
 static const char *
-column_number (sqlite3_stmt *stmt,
-               int           column,
-               char         *buffer,
-               gsize         size)
+column_number (const VdHistoryRow *row,
+               int                 column,
+               char               *buffer,
+               gsize               size)
 {
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (row->is_null (row, column))
     return NULL;
-  return g_ascii_formatd (buffer, size, "%.10g", sqlite3_column_double (stmt, column));
+  return g_ascii_formatd (buffer, size, "%.10g", row->real (row, column));
 }
 
 void
-vd_history_csv_append_row (GString      *out,
-                           sqlite3_stmt *stmt,
-                           GTimeZone    *zone)
+vd_history_csv_append_reader (GString            *out,
+                              const VdHistoryRow *row,
+                              GTimeZone          *zone)
 {
   char time[32];
   char attempt[24];
   char status[24];
   char score[G_ASCII_DTOSTR_BUF_SIZE];
   char card_face_score[G_ASCII_DTOSTR_BUF_SIZE];
-  const char *state = column_text (stmt, 13);
+  const char *state = row->text (row, 13);
   gboolean finished = g_strcmp0 (state, "finished") == 0;
   const char *cells[G_N_ELEMENTS (columns)];
 
   G_STATIC_ASSERT (G_N_ELEMENTS (columns) == 20);
 
-  format_local_time (time, sizeof time, zone, sqlite3_column_int64 (stmt, 2));
-  g_snprintf (attempt, sizeof attempt, "%" G_GINT64_FORMAT,
-              (gint64) sqlite3_column_int64 (stmt, 8));
-  if (sqlite3_column_type (stmt, 15) != SQLITE_NULL)
-    g_snprintf (status, sizeof status, "%d", sqlite3_column_int (stmt, 15));
+  format_local_time (time, sizeof time, zone, row->integer (row, 2));
+  g_snprintf (attempt, sizeof attempt, "%" G_GINT64_FORMAT, row->integer (row, 8));
+  if (!row->is_null (row, 15))
+    g_snprintf (status, sizeof status, "%d", (int) row->integer (row, 15));
 
   cells[0] = time;
-  cells[1] = column_text (stmt, 4);     /* operator */
-  cells[2] = column_text (stmt, 5);     /* desk */
-  cells[3] = column_text (stmt, 6);     /* biz_type */
-  cells[4] = column_text (stmt, 7);     /* biz_id */
+  cells[1] = row->text (row, 4);     /* operator */
+  cells[2] = row->text (row, 5);     /* desk */
+  cells[3] = row->text (row, 6);     /* biz_type */
+  cells[4] = row->text (row, 7);     /* biz_id */
   cells[5] = attempt;
-  cells[6] = column_text (stmt, 9);     /* name */
-  cells[7] = column_text (stmt, 10);    /* id_masked */
-  cells[8] = column_text (stmt, 12);    /* id_full, only when kept */
+  cells[6] = row->text (row, 9);     /* name */
+  cells[7] = row->text (row, 10);    /* id_masked */
+  cells[8] = row->text (row, 12);    /* id_full, only when kept */
   cells[9] = state;
-  cells[10] = finished ? column_text (stmt, 14) : vd_outcome_to_string (VD_OUTCOME_UNKNOWN);
-  cells[11] = sqlite3_column_type (stmt, 15) != SQLITE_NULL ? status : NULL;
-  cells[12] = column_number (stmt, 16, score, sizeof score);
-  cells[13] = column_number (stmt, 17, card_face_score, sizeof card_face_score);
-  cells[14] = column_text (stmt, 19);   /* error_code */
-  cells[15] = column_text (stmt, 20);   /* error_message */
-  cells[16] = column_text (stmt, 21);   /* request_id */
-  cells[17] = column_text (stmt, 22);   /* verify_token */
-  cells[18] = sqlite3_column_int (stmt, 23) != 0 ? "true" : "false";
-  cells[19] = column_text (stmt, 1);    /* uuid */
+  cells[10] = finished ? row->text (row, 14) : vd_outcome_to_string (VD_OUTCOME_UNKNOWN);
+  cells[11] = !row->is_null (row, 15) ? status : NULL;
+  cells[12] = column_number (row, 16, score, sizeof score);
+  cells[13] = column_number (row, 17, card_face_score, sizeof card_face_score);
+  cells[14] = row->text (row, 19);   /* error_code */
+  cells[15] = row->text (row, 20);   /* error_message */
+  cells[16] = row->text (row, 21);   /* request_id */
+  cells[17] = row->text (row, 22);   /* verify_token */
+  cells[18] = row->integer (row, 23) != 0 ? "true" : "false";
+  cells[19] = row->text (row, 1);    /* uuid */
 
   for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
     {
@@ -174,6 +171,17 @@ vd_history_csv_append_row (GString      *out,
       append_cell (out, cells[i]);
     }
   g_string_append (out, "\r\n");
+}
+
+void
+vd_history_csv_append_row (GString      *out,
+                           sqlite3_stmt *stmt,
+                           GTimeZone    *zone)
+{
+  VdHistoryRow row;
+
+  vd_history_row_init_sqlite (&row, stmt);
+  vd_history_csv_append_reader (out, &row, zone);
 }
 
 /* --- the export thread --- */
@@ -188,6 +196,8 @@ vd_history_export_free (VdHistoryExport *export)
   if (export->progress_data_free != NULL)
     export->progress_data_free (export->progress_data);
   g_main_context_unref (export->context);
+  g_free (export->server_uri);
+  vd_history_forget_secret (&export->server_password);
   g_free (export);
 }
 
@@ -242,11 +252,12 @@ write_chunk (GOutputStream  *stream,
 }
 
 static gboolean
-count_rows (sqlite3          *db,
-            VdHistoryExport  *export,
-            guint64          *total,
-            GError          **error)
+sqlite_count (VdHistoryExportSource  *source,
+              VdHistoryExport        *export,
+              guint64                *total,
+              GError                **error)
 {
+  sqlite3 *db = source->data;
   g_autoptr(VdHistoryQuery) query = vd_history_query_new_count (export->filter, export->id_hmac);
   sqlite3_stmt *stmt = NULL;
   int rc;
@@ -264,21 +275,17 @@ count_rows (sqlite3          *db,
   return rc == SQLITE_ROW;
 }
 
-/* Writes the rows to @stream; *@written counts them. */
 static gboolean
-write_rows (sqlite3          *db,
-            GTask            *task,
-            GOutputStream    *stream,
-            guint64           total,
-            guint64          *written,
-            GCancellable     *cancellable,
-            GError          **error)
+sqlite_each_row (VdHistoryExportSource  *source,
+                 VdHistoryExport        *export,
+                 VdHistoryRowFunc        func,
+                 gpointer                user_data,
+                 GError                **error)
 {
-  VdHistoryExport *export = g_task_get_task_data (task);
+  sqlite3 *db = source->data;
   g_autoptr(VdHistoryQuery) query = NULL;
-  g_autoptr(GString) chunk = g_string_sized_new (WRITE_CHUNK_BYTES + 4096);
-  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
   sqlite3_stmt *stmt = NULL;
+  VdHistoryRow row;
   gboolean ok = TRUE;
   int rc;
 
@@ -287,22 +294,11 @@ write_rows (sqlite3          *db,
   if (rc == SQLITE_OK)
     rc = vd_history_query_bind (query, stmt);
 
-  g_string_append (chunk, utf8_bom);
-  vd_history_csv_append_header (chunk);
-
+  vd_history_row_init_sqlite (&row, stmt);
   while (ok && rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       rc = SQLITE_OK;
-      vd_history_csv_append_row (chunk, stmt, zone);
-      *written += 1;
-
-      if (chunk->len >= WRITE_CHUNK_BYTES)
-        ok = write_chunk (stream, chunk, cancellable, error);
-      if (ok && *written % PROGRESS_EVERY_ROWS == 0)
-        {
-          ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
-          send_progress (task, *written, total);
-        }
+      ok = func (&row, user_data, error);
     }
 
   if (ok && rc != SQLITE_DONE)
@@ -311,18 +307,70 @@ write_rows (sqlite3          *db,
       ok = FALSE;
     }
   sqlite3_finalize (stmt);
+  return ok;
+}
 
-  return ok && write_chunk (stream, chunk, cancellable, error);
+typedef struct {
+  GTask         *task;
+  GOutputStream *stream;
+  GString       *chunk;
+  GTimeZone     *zone;
+  guint64        total;
+  guint64       *written;
+  GCancellable  *cancellable;
+} RowWriter;
+
+static gboolean
+write_one_row (const VdHistoryRow  *row,
+               gpointer             user_data,
+               GError             **error)
+{
+  RowWriter *writer = user_data;
+  gboolean ok = TRUE;
+
+  vd_history_csv_append_reader (writer->chunk, row, writer->zone);
+  *writer->written += 1;
+
+  if (writer->chunk->len >= WRITE_CHUNK_BYTES)
+    ok = write_chunk (writer->stream, writer->chunk, writer->cancellable, error);
+  if (ok && *writer->written % PROGRESS_EVERY_ROWS == 0)
+    {
+      ok = !g_cancellable_set_error_if_cancelled (writer->cancellable, error);
+      send_progress (writer->task, *writer->written, writer->total);
+    }
+  return ok;
+}
+
+/* Writes the rows to @stream; *@written counts them. */
+static gboolean
+write_rows (VdHistoryExportSource  *source,
+            GTask                  *task,
+            GOutputStream          *stream,
+            guint64                 total,
+            guint64                *written,
+            GCancellable           *cancellable,
+            GError                **error)
+{
+  VdHistoryExport *export = g_task_get_task_data (task);
+  g_autoptr(GString) chunk = g_string_sized_new (WRITE_CHUNK_BYTES + 4096);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  RowWriter writer = { task, stream, chunk, zone, total, written, cancellable };
+
+  g_string_append (chunk, utf8_bom);
+  vd_history_csv_append_header (chunk);
+
+  return source->each_row (source, export, write_one_row, &writer, error) &&
+         write_chunk (stream, chunk, cancellable, error);
 }
 
 /* Writes to FILE.part and renames it over FILE only when complete, so that a failed or
  * cancelled export never leaves half a file under the name the user chose. */
-static gboolean
-export_to_file (sqlite3       *db,
-                GTask         *task,
-                guint64       *written,
-                GCancellable  *cancellable,
-                GError       **error)
+gboolean
+vd_history_export_write (VdHistoryExportSource  *source,
+                         GTask                  *task,
+                         guint64                *written,
+                         GCancellable           *cancellable,
+                         GError                **error)
 {
   VdHistoryExport *export = g_task_get_task_data (task);
   g_autofree char *target_path = g_file_get_path (export->file);
@@ -340,7 +388,7 @@ export_to_file (sqlite3       *db,
       return FALSE;
     }
 
-  if (!count_rows (db, export, &total, error))
+  if (!source->count (source, export, &total, error))
     return FALSE;
 
   part_path = g_strconcat (target_path, ".part", NULL);
@@ -350,7 +398,7 @@ export_to_file (sqlite3       *db,
     return FALSE;
 
   send_progress (task, 0, total);
-  ok = write_rows (db, task, G_OUTPUT_STREAM (stream), total, written, cancellable, error);
+  ok = write_rows (source, task, G_OUTPUT_STREAM (stream), total, written, cancellable, error);
   if (ok)
     ok = g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, error);
   else
@@ -368,6 +416,30 @@ export_to_file (sqlite3       *db,
   return TRUE;
 }
 
+static gboolean
+export_local (GTask         *task,
+              guint64       *written,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  VdHistoryExport *export = g_task_get_task_data (task);
+  VdHistoryExportSource source = { sqlite_count, sqlite_each_row, NULL };
+  sqlite3 *db;
+  gboolean ok;
+
+  db = vd_history_open_reader (export->path, error);
+  if (db == NULL)
+    return FALSE;
+
+  /* One read transaction: the count and the rows see the same records. */
+  source.data = db;
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  ok = vd_history_export_write (&source, task, written, cancellable, error);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (db);
+  return ok;
+}
+
 void
 vd_history_export_thread (GTask        *task,
                           gpointer      source_object,
@@ -377,21 +449,24 @@ vd_history_export_thread (GTask        *task,
   VdHistoryExport *export = task_data;
   GError *error = NULL;
   guint64 written = 0;
-  sqlite3 *db;
+  gboolean unreachable = FALSE;
   gboolean ok;
 
-  db = vd_history_open_reader (export->path, &error);
-  if (db == NULL)
+  /* From the server when there is one; while it is out of reach, what this desk holds. */
+  if (export->server_uri != NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      ok = vd_history_pg_export (task, &written, &unreachable, cancellable, &error);
+      if (!ok && unreachable)
+        {
+          g_clear_error (&error);
+          written = 0;
+          ok = export_local (task, &written, cancellable, &error);
+        }
     }
-
-  /* One read transaction: the count and the rows see the same records. */
-  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
-  ok = export_to_file (db, task, &written, cancellable, &error);
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close (db);
+  else
+    {
+      ok = export_local (task, &written, cancellable, &error);
+    }
 
   if (!ok)
     g_task_return_error (task, error);

@@ -73,6 +73,17 @@ static const char schema_v2[] =
   "CREATE INDEX records_operator ON records (operator, time);"
   "CREATE INDEX records_sent ON records (pid) WHERE state = 'sent';";
 
+/* Version 3: one history for many desks. Each record names the installation that made it (a
+ * UUID, beside the desk's name, which operators may change), and, in a desk's own file used as
+ * the queue of a history server, whether it has reached the server yet. Records written before
+ * were never meant for a server: they count as forwarded. With many desks in one history, a
+ * desk filter without a date range is common enough for an index of its own. */
+static const char schema_v3[] =
+  "ALTER TABLE records ADD COLUMN desk_id TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE records ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 1;"
+  "CREATE INDEX records_desk ON records (desk, time);"
+  "CREATE INDEX records_waiting ON records (id) WHERE forwarded = 0;";
+
 /* Cuts the names of the records already there into pieces. */
 static gboolean
 fill_name_grams (sqlite3  *db,
@@ -122,6 +133,7 @@ typedef struct {
 static const Migration migrations[] = {
   { schema_v1, NULL },
   { schema_v2, fill_name_grams },
+  { schema_v3, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VD_HISTORY_SCHEMA_VERSION);

@@ -62,9 +62,40 @@ char       *vd_history_query_gram         (const char *query_key);
   "r.id, r.uuid, r.time, r.finished_time, r.operator, r.desk, r.biz_type, r.biz_id, " \
   "r.attempt, r.name, r.id_masked, r.id_hmac, r.id_full, r.state, r.outcome, " \
   "r.verify_status, r.score, r.card_face_score, r.ocr, r.error_code, r.error_message, " \
-  "r.request_id, r.verify_token, r.training"
+  "r.request_id, r.verify_token, r.training, r.desk_id"
 
-VdHistoryRecord *vd_history_record_from_row (sqlite3_stmt *stmt);
+/* One row of a result, whichever engine produced it: the record and CSV code read rows through
+ * these, so that both backends share them. Columns are 0-based. */
+typedef struct _VdHistoryRow VdHistoryRow;
+struct _VdHistoryRow
+{
+  gboolean    (*is_null) (const VdHistoryRow *row,
+                          int                 column);
+  /* NULL for a NULL value */
+  const char *(*text)    (const VdHistoryRow *row,
+                          int                 column);
+  gint64      (*integer) (const VdHistoryRow *row,
+                          int                 column);
+  double      (*real)    (const VdHistoryRow *row,
+                          int                 column);
+  gpointer      source;  /* the sqlite3_stmt, or the PGresult */
+  int           index;   /* the row within a PGresult */
+};
+
+void             vd_history_row_init_sqlite (VdHistoryRow *row,
+                                             sqlite3_stmt *stmt);
+
+VdHistoryRecord *vd_history_record_from_row    (sqlite3_stmt *stmt);
+VdHistoryRecord *vd_history_record_from_reader (const VdHistoryRow *row);
+
+/* Microseconds since 1970 UTC, and back. */
+gint64           vd_history_time_to_usec    (GDateTime *time);
+GDateTime       *vd_history_time_from_usec  (gint64     usec);
+
+/* This installation's desk identity: a random UUID kept in the file "desk-id" of @folder,
+ * created on first use. NULL with @error when the folder cannot hold it. */
+char            *vd_history_load_desk_id    (const char  *folder,
+                                             GError     **error);
 
 char            *vd_history_ocr_to_json     (const VdIdCardInfo *info);
 VdIdCardInfo    *vd_history_ocr_from_json   (const char *json);
@@ -72,8 +103,27 @@ VdIdCardInfo    *vd_history_ocr_from_json   (const char *json);
 /* A query built from a filter: SQL with ?NNN parameters and the values to bind. */
 typedef struct _VdHistoryQuery VdHistoryQuery;
 
+/* The SQL the builder writes: SQLite's ?NNN parameters, or PostgreSQL's $N. */
+typedef enum {
+  VD_HISTORY_DIALECT_SQLITE,
+  VD_HISTORY_DIALECT_POSTGRESQL,
+} VdHistoryDialect;
+
+VdHistoryQuery  *vd_history_query_new_list_for  (VdHistoryDialect       dialect,
+                                                 const VdHistoryFilter *filter,
+                                                 const char            *id_hmac,
+                                                 const VdHistoryCursor *cursor,
+                                                 guint                  offset,
+                                                 guint                  limit);
+VdHistoryQuery  *vd_history_query_new_count_for (VdHistoryDialect       dialect,
+                                                 const VdHistoryFilter *filter,
+                                                 const char            *id_hmac);
+/* The values as text, in parameter order, for PQexecParams. */
+guint            vd_history_query_get_n_values  (VdHistoryQuery *query);
+const char     **vd_history_query_get_texts     (VdHistoryQuery *query);
+
 /* SELECT of the matching records, newest first; @limit 0: no limit. @id_hmac: the filter's
- * ID number as HMAC (NULL when it has none). */
+ * ID number as HMAC (NULL when it has none). SQLite's dialect. */
 VdHistoryQuery  *vd_history_query_new_list  (const VdHistoryFilter *filter,
                                              const char            *id_hmac,
                                              const VdHistoryCursor *cursor,
@@ -136,6 +186,12 @@ typedef struct {
   GPtrArray            *result_records;
   char                 *moved_aside_path;
   guint                 n_interrupted;
+  char                 *desk_id;          /* OPEN: this installation's desk identity */
+
+  /* OPEN: the history server, when one is chosen (NULL: the SQLite file alone), and its
+   * password (NULL: the keyring's). The password is wiped when the message is freed. */
+  char                 *server_uri;
+  char                 *server_password;
 } VdHistoryMessage;
 
 VdHistoryMessage *vd_history_message_new   (VdHistoryMessageKind kind,
@@ -155,6 +211,25 @@ void              vd_history_worker_set_page_limit (VdHistoryWorker *worker,
 /* The same through the object. */
 void              vd_history_set_page_limit (VdHistory *self,
                                              guint      pages);
+/* For the tests: how long the server backend waits after a failed connection before it tries
+ * again (0: its default). Before open. */
+void              vd_history_worker_set_retry_interval (VdHistoryWorker *worker,
+                                                        guint            interval_ms);
+void              vd_history_set_server_retry_interval (VdHistory *self,
+                                                        guint      interval_ms);
+/* Where the thread reports the number of records waiting for the server and whether it is
+ * out of reach: vd_history_update_state runs in @context while @owner lives. Call before the
+ * first open. */
+void              vd_history_worker_set_owner (VdHistoryWorker *worker,
+                                               GObject         *owner,
+                                               GMainContext    *context);
+/* In the owner's context (vd-history.c). */
+void              vd_history_update_state     (VdHistory *self,
+                                               guint      n_waiting,
+                                               gboolean   offline);
+/* Overwrites the secret in *@secret with zeros, frees it and sets it to NULL. */
+void              vd_history_forget_secret    (char **secret);
+
 /* Stops the thread after what is queued, and closes the database. */
 void              vd_history_worker_free   (VdHistoryWorker *worker);
 
@@ -180,7 +255,48 @@ typedef struct {
   gpointer               progress_data;
   GDestroyNotify         progress_data_free;
   GMainContext          *context;
+  char                  *server_uri;       /* the history server, or NULL */
+  char                  *server_password;  /* wiped when the export is freed */
 } VdHistoryExport;
+
+/* Where an export reads its rows: a SQLite reader, or a PostgreSQL connection. */
+typedef gboolean (*VdHistoryRowFunc) (const VdHistoryRow  *row,
+                                      gpointer             user_data,
+                                      GError             **error);
+
+typedef struct _VdHistoryExportSource VdHistoryExportSource;
+struct _VdHistoryExportSource
+{
+  gboolean (*count)    (VdHistoryExportSource  *source,
+                        VdHistoryExport        *export,
+                        guint64                *total,
+                        GError                **error);
+  /* Calls @func for each row, newest first, until it returns FALSE. */
+  gboolean (*each_row) (VdHistoryExportSource  *source,
+                        VdHistoryExport        *export,
+                        VdHistoryRowFunc        func,
+                        gpointer                user_data,
+                        GError                **error);
+  gpointer   data;
+};
+
+/* One CSV line from any row (vd_history_csv_append_row reads a SQLite statement). */
+void        vd_history_csv_append_reader (GString            *out,
+                                          const VdHistoryRow *row,
+                                          GTimeZone          *zone);
+/* Writes the export of @task (its task data) from @source to FILE.part, then renames it. */
+gboolean    vd_history_export_write      (VdHistoryExportSource  *source,
+                                          GTask                  *task,
+                                          guint64                *written,
+                                          GCancellable           *cancellable,
+                                          GError                **error);
+/* The same from the history server (vd-history-pg.c), on a connection of its own. FALSE with
+ * *@unreachable set when the server cannot be reached. */
+gboolean    vd_history_pg_export         (GTask         *task,
+                                          guint64       *written,
+                                          gboolean      *unreachable,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
 
 void        vd_history_export_free       (VdHistoryExport *export);
 void        vd_history_export_thread     (GTask        *task,

@@ -19,11 +19,30 @@ struct _VdHistory
   VdHistoryWorker *worker;
   GBytes          *key;
 
+  /* The history server, or NULL for the SQLite file alone, and the password given with it
+   * (NULL: the keyring's), handed to the worker at open and to each export's connection. */
+  char            *server_uri;
+  char            *server_password;
+
   /* What open found. */
   char            *moved_aside_path;
   guint            n_interrupted;
   char            *open_message;
+  char            *desk_id;
+
+  /* What the worker last reported. */
+  guint            n_waiting;
+  gboolean         offline;
 };
+
+enum {
+  PROP_0,
+  PROP_N_WAITING,
+  PROP_OFFLINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (VdHistory, vd_history, G_TYPE_OBJECT)
 
@@ -91,8 +110,32 @@ vd_history_finalize (GObject *object)
   g_free (self->path);
   g_free (self->moved_aside_path);
   g_free (self->open_message);
+  g_free (self->desk_id);
+  g_free (self->server_uri);
+  vd_history_forget_secret (&self->server_password);
 
   G_OBJECT_CLASS (vd_history_parent_class)->finalize (object);
+}
+
+static void
+vd_history_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  VdHistory *self = VD_HISTORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_WAITING:
+      g_value_set_uint (value, self->n_waiting);
+      break;
+    case PROP_OFFLINE:
+      g_value_set_boolean (value, self->offline);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -101,6 +144,15 @@ vd_history_class_init (VdHistoryClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = vd_history_finalize;
+  object_class->get_property = vd_history_get_property;
+
+  properties[PROP_N_WAITING] =
+    g_param_spec_uint ("n-waiting", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OFFLINE] =
+    g_param_spec_boolean ("offline", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_assert (vd_history_n_migrations () == VD_HISTORY_SCHEMA_VERSION);
 }
@@ -124,6 +176,7 @@ VdHistory *
 vd_history_new (const char *path)
 {
   VdHistory *self = g_object_new (VD_TYPE_HISTORY, NULL);
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
 
   if (path != NULL)
     {
@@ -137,7 +190,84 @@ vd_history_new (const char *path)
     }
 
   self->worker = vd_history_worker_new (self->path);
+  vd_history_worker_set_owner (self->worker, G_OBJECT (self), context);
   return self;
+}
+
+void
+vd_history_set_server (VdHistory  *self,
+                       const char *uri,
+                       const char *password)
+{
+  g_return_if_fail (VD_IS_HISTORY (self));
+
+  g_clear_pointer (&self->server_uri, g_free);
+  vd_history_forget_secret (&self->server_password);
+  if (uri != NULL && *uri != '\0')
+    {
+      self->server_uri = g_strdup (uri);
+      self->server_password = g_strdup (password);
+    }
+}
+
+gboolean
+vd_history_has_server (VdHistory *self)
+{
+  g_return_val_if_fail (VD_IS_HISTORY (self), FALSE);
+
+  return self->server_uri != NULL;
+}
+
+const char *
+vd_history_get_desk_id (VdHistory *self)
+{
+  g_return_val_if_fail (VD_IS_HISTORY (self), NULL);
+
+  return self->desk_id;
+}
+
+guint
+vd_history_get_n_waiting (VdHistory *self)
+{
+  g_return_val_if_fail (VD_IS_HISTORY (self), 0);
+
+  return self->n_waiting;
+}
+
+gboolean
+vd_history_get_offline (VdHistory *self)
+{
+  g_return_val_if_fail (VD_IS_HISTORY (self), FALSE);
+
+  return self->offline;
+}
+
+void
+vd_history_update_state (VdHistory *self,
+                         guint      n_waiting,
+                         gboolean   offline)
+{
+  if (self->n_waiting != n_waiting)
+    {
+      self->n_waiting = n_waiting;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
+    }
+  if (self->offline != offline)
+    {
+      self->offline = offline;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFLINE]);
+    }
+}
+
+void
+vd_history_forget_secret (char **secret)
+{
+  if (*secret == NULL)
+    return;
+  /* volatile: a plain memset before free may be optimised away. */
+  for (volatile char *p = *secret; *p != '\0'; p++)
+    *p = '\0';
+  g_clear_pointer (secret, g_free);
 }
 
 const char *
@@ -166,6 +296,13 @@ vd_history_set_page_limit (VdHistory *self,
                            guint      pages)
 {
   vd_history_worker_set_page_limit (self->worker, pages);
+}
+
+void
+vd_history_set_server_retry_interval (VdHistory *self,
+                                      guint      interval_ms)
+{
+  vd_history_worker_set_retry_interval (self->worker, interval_ms);
 }
 
 const char *
@@ -264,6 +401,8 @@ vd_history_message_deliver (VdHistoryMessage *message)
       g_free (self->moved_aside_path);
       self->moved_aside_path = g_steal_pointer (&message->moved_aside_path);
       self->n_interrupted = message->n_interrupted;
+      g_free (self->desk_id);
+      self->desk_id = g_steal_pointer (&message->desk_id);
       build_open_message (self);
       g_task_return_boolean (task, TRUE);
       break;
@@ -329,6 +468,8 @@ vd_history_open_async (VdHistory           *self,
   /* Once open, the database is open for every later call, whoever stopped waiting. */
   g_task_set_check_cancellable (task, FALSE);
   message = vd_history_message_new (VD_HISTORY_MESSAGE_OPEN, task);
+  message->server_uri = g_strdup (self->server_uri);
+  message->server_password = g_strdup (self->server_password);
   send_message (self, message);
 }
 
@@ -674,6 +815,8 @@ vd_history_export_async (VdHistory             *self,
 
   export = g_new0 (VdHistoryExport, 1);
   export->path = g_strdup (self->path);
+  export->server_uri = g_strdup (self->server_uri);
+  export->server_password = g_strdup (self->server_password);
   export->filter = filter != NULL ? vd_history_filter_copy (filter) : NULL;
   export->file = g_object_ref (file);
   export->progress = progress;

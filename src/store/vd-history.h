@@ -33,7 +33,7 @@ typedef enum {
 } VdHistoryError;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define VD_HISTORY_SCHEMA_VERSION 2
+#define VD_HISTORY_SCHEMA_VERSION 3
 /* Purge default: records older than this many days. */
 #define VD_HISTORY_DEFAULT_RETENTION_DAYS 180
 #define VD_HISTORY_FILE_NAME "history.db"
@@ -94,6 +94,43 @@ char       *vd_history_default_folder   (void);
  * the worker; nothing touches the file before vd_history_open_async. */
 VdHistory  *vd_history_new              (const char *path);
 const char *vd_history_get_path         (VdHistory *self);
+
+/* --- a history server shared by many desks --- */
+
+/* Chooses a PostgreSQL server (@uri: a libpq URI or key=value string; NULL or "": none, the
+ * SQLite file alone) before vd_history_open_async. The password is @password when not NULL,
+ * else the URI's own, else the keyring's (VD_KEYRING_KIND_HISTORY_SERVER); it never appears
+ * in a message, a log or an error. A server on another machine is reached with
+ * sslmode=verify-full unless the URI sets a mode.
+ *
+ * The SQLite file at the history's path is then the desk's queue: while the server cannot be
+ * reached, records are written there, marked as waiting, and reads (lists, counts, exports)
+ * cover the records kept there; once it returns, the waiting records are forwarded in order,
+ * each exactly once (by its uuid), by the next call or within seconds by the worker itself. */
+void        vd_history_set_server        (VdHistory  *self,
+                                          const char *uri,
+                                          const char *password);
+gboolean    vd_history_has_server        (VdHistory  *self);
+/* After open: this installation's identity (a UUID kept in the history's folder), written
+ * into every record it makes beside the desk's name. */
+const char *vd_history_get_desk_id       (VdHistory  *self);
+/* The "n-waiting" property: records waiting to be sent to the server. */
+guint       vd_history_get_n_waiting     (VdHistory  *self);
+/* The "offline" property: a server is chosen and cannot be reached now, so that reads cover
+ * only this desk's own records. */
+gboolean    vd_history_get_offline       (VdHistory  *self);
+
+/* @uri as messages show it: key=value pairs without the password, with the sslmode the store
+ * will use. NULL with @error when libpq cannot read it. */
+char       *vd_history_server_uri_display (const char  *uri,
+                                           GError     **error);
+/* Splits what the user typed into what Preferences keeps in settings (the same parameters
+ * without the password, as key=value pairs; "" for "") and the password for the keyring
+ * (NULL when it had none). */
+gboolean    vd_history_server_uri_split   (const char  *uri,
+                                           char       **without_password,
+                                           char       **password,
+                                           GError     **error);
 
 /* The key that turns a full ID number in a filter into its HMAC (VD_HISTORY_KEY_LENGTH bytes).
  * Without it, a filter with an ID number fails with VD_HISTORY_ERROR_NO_KEY. */

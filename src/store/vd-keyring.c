@@ -735,3 +735,77 @@ vd_keyring_clear_credentials_finish (GAsyncResult  *result,
     *removed = GPOINTER_TO_INT (g_task_get_task_data (G_TASK (result)));
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* --- the history server's password --- */
+
+static void
+on_history_password_done (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean storing = GPOINTER_TO_INT (g_task_get_task_data (task));
+
+  if (storing)
+    secret_password_store_finish (result, &error);
+  else
+    secret_password_clear_finish (result, &error);
+
+  if (error != NULL)
+    return_explained_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+vd_keyring_store_history_password_async (const char          *password,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gboolean storing = password != NULL && *password != '\0';
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vd_keyring_store_history_password_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (storing), NULL);
+
+  /* An item of the same kind is replaced: its attributes are the same. */
+  if (storing)
+    secret_password_store (&keyring_schema, SECRET_COLLECTION_DEFAULT,
+                           _("VerifyDesk history server"), password, cancellable,
+                           on_history_password_done, g_steal_pointer (&task),
+                           VD_KEYRING_ATTRIBUTE_KIND, VD_KEYRING_KIND_HISTORY_SERVER, NULL);
+  else
+    secret_password_clear (&keyring_schema, cancellable, on_history_password_done,
+                           g_steal_pointer (&task),
+                           VD_KEYRING_ATTRIBUTE_KIND, VD_KEYRING_KIND_HISTORY_SERVER, NULL);
+}
+
+gboolean
+vd_keyring_store_history_password_finish (GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+char *
+vd_keyring_lookup_history_password_sync (GCancellable  *cancellable,
+                                         GError       **error)
+{
+  GError *local_error = NULL;
+  char *password;
+
+  password = secret_password_lookup_sync (&keyring_schema, cancellable, &local_error,
+                                          VD_KEYRING_ATTRIBUTE_KIND,
+                                          VD_KEYRING_KIND_HISTORY_SERVER, NULL);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, explain_error (local_error));
+      return NULL;
+    }
+  return password;
+}

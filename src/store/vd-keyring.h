@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 #define VD_KEYRING_ATTRIBUTE_KIND        "kind"
 #define VD_KEYRING_ATTRIBUTE_ACCESS_KEY  "access-key-id"
 #define VD_KEYRING_KIND_ACCESS_KEY       "accesskey"
+/* The password of the history server (Preferences › History server): its secret is the
+ * password alone. One is kept: storing one replaces it. */
+#define VD_KEYRING_KIND_HISTORY_SERVER   "history-server"
 
 #define VD_KEYRING_ERROR (vd_keyring_error_quark ())
 
@@ -67,6 +70,18 @@ void           vd_keyring_clear_credentials_async      (GCancellable         *ca
 gboolean       vd_keyring_clear_credentials_finish     (GAsyncResult  *result,
                                                         gboolean      *removed,
                                                         GError       **error);
+
+/* The history server's password: stored (replacing any other; "" or NULL removes it) and looked
+ * up. The lookup returns NULL without an error when none is stored; it blocks, so it runs on
+ * the history's worker thread, never on the main loop. */
+void           vd_keyring_store_history_password_async  (const char           *password,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+gboolean       vd_keyring_store_history_password_finish (GAsyncResult  *result,
+                                                         GError       **error);
+char          *vd_keyring_lookup_history_password_sync  (GCancellable  *cancellable,
+                                                         GError       **error);
 
 /* "**************************9f (30 characters)": how `credentials show` and the Preferences
  * window show a secret. A secret of 16 characters or more shows its last two; a shorter one

@@ -280,7 +280,11 @@ on_history_opened (GObject      *source,
 static void
 open_history (VdApplication *self)
 {
+  g_autofree char *server = g_settings_get_string (self->settings, "history-server-uri");
+
   self->history = vd_history_new (NULL);
+  /* The password comes from the keyring, read by the history's worker off the main loop. */
+  vd_history_set_server (self->history, server, NULL);
   /* Calls queue behind the open, so the desk records from the first verification on. */
   vd_history_open_async (self->history, NULL, on_history_opened, g_object_ref (self));
   attach_history (self);

@@ -52,6 +52,8 @@ struct _VdHistoryWindow
   GtkImage             *scope_icon;
   GtkLabel             *scope_label;
   GtkButton            *scope_button;
+  GtkInfoBar           *server_bar;
+  GtkLabel             *server_label;
   AdwLeaflet           *leaflet;
   GtkSearchEntry       *search_entry;
   GtkMenuButton        *filter_button;
@@ -75,6 +77,7 @@ struct _VdHistoryWindow
   GtkMenuButton        *until_calendar_button;
   AdwComboRow          *outcome_row;
   AdwEntryRow          *operator_row;
+  AdwEntryRow          *desk_row;
   AdwComboRow          *training_row;
   GtkLabel             *date_error;
 
@@ -445,7 +448,8 @@ filter_narrows (VdHistoryWindow *self)
 
   return filter->has_outcome || filter->operator_name != NULL || filter->name != NULL ||
          filter->id_number != NULL || filter->training != VD_HISTORY_TRAINING_ANY ||
-         (!is_counter_view (self) && (filter->since != NULL || filter->until != NULL));
+         (!is_counter_view (self) && (filter->since != NULL || filter->until != NULL ||
+                                      filter->desk != NULL));
 }
 
 static void
@@ -762,6 +766,8 @@ build_filter (VdHistoryWindow *self)
                                           GTK_EDITABLE (self->search_entry))));
   g_autofree char *operator_name = g_strstrip (g_strdup (gtk_editable_get_text (
                                                  GTK_EDITABLE (self->operator_row))));
+  g_autofree char *desk = g_strstrip (g_strdup (gtk_editable_get_text (
+                                        GTK_EDITABLE (self->desk_row))));
   g_autofree char *search_error = NULL;
   gboolean dates_ok;
 
@@ -792,6 +798,10 @@ build_filter (VdHistoryWindow *self)
       g_clear_pointer (&filter->until, g_date_time_unref);
       filter->since = start_of_today ();
       filter->desk = g_strdup (vd_desk_journal_get_desk_name (self->journal));
+    }
+  else if (*desk != '\0')
+    {
+      filter->desk = g_steal_pointer (&desk);
     }
 
   set_outcome_choice (filter, adw_combo_row_get_selected (self->outcome_row));
@@ -1233,6 +1243,35 @@ refresh_action (GtkWidget  *widget,
   vd_history_model_reload (self->model);
 }
 
+/* A lasting state, so a bar that stays: what waits for the history server, and whether the
+ * list covers only this desk because the server cannot be reached. */
+static void
+update_server_bar (VdHistoryWindow *self)
+{
+  guint n_waiting = vd_history_get_n_waiting (self->history);
+  gboolean offline = vd_history_get_offline (self->history);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (offline)
+    g_string_append (text, _("The history server cannot be reached: searches cover only the "
+                             "records kept on this desk."));
+  if (n_waiting > 0)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u record waiting to be sent to the server.",
+                                                 "%u records waiting to be sent to the server.",
+                                                 n_waiting),
+                              n_waiting);
+    }
+
+  /* Out of the layout entirely while there is nothing to say, as on a desk without a server. */
+  gtk_label_set_text (self->server_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->server_bar), text->len > 0);
+  gtk_info_bar_set_revealed (self->server_bar, text->len > 0);
+}
+
 static void
 clear_filters_action (GtkWidget  *widget,
                       const char *action_name,
@@ -1243,6 +1282,7 @@ clear_filters_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->since_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->until_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->operator_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->desk_row), "");
   adw_combo_row_set_selected (self->outcome_row, OUTCOME_CHOICE_ANY);
   adw_combo_row_set_selected (self->training_row, TRAINING_CHOICE_ALL);
   apply_filter (self);
@@ -1400,6 +1440,9 @@ vd_history_window_class_init (VdHistoryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdHistoryWindow, until_calendar_button);
   gtk_widget_class_bind_template_child (widget_class, VdHistoryWindow, outcome_row);
   gtk_widget_class_bind_template_child (widget_class, VdHistoryWindow, operator_row);
+  gtk_widget_class_bind_template_child (widget_class, VdHistoryWindow, desk_row);
+  gtk_widget_class_bind_template_child (widget_class, VdHistoryWindow, server_bar);
+  gtk_widget_class_bind_template_child (widget_class, VdHistoryWindow, server_label);
   gtk_widget_class_bind_template_child (widget_class, VdHistoryWindow, training_row);
   gtk_widget_class_bind_template_child (widget_class, VdHistoryWindow, date_error);
 
@@ -1452,6 +1495,7 @@ vd_history_window_init (VdHistoryWindow *self)
   g_signal_connect_swapped (self->since_row, "changed", G_CALLBACK (apply_filter_soon), self);
   g_signal_connect_swapped (self->until_row, "changed", G_CALLBACK (apply_filter_soon), self);
   g_signal_connect_swapped (self->operator_row, "changed", G_CALLBACK (apply_filter_soon), self);
+  g_signal_connect_swapped (self->desk_row, "changed", G_CALLBACK (apply_filter_soon), self);
   g_signal_connect_swapped (self->outcome_row, "notify::selected", G_CALLBACK (apply_filter),
                             self);
   g_signal_connect_swapped (self->training_row, "notify::selected", G_CALLBACK (apply_filter),
@@ -1516,6 +1560,11 @@ vd_history_window_new (GtkApplication *application,
   self = g_object_new (VD_TYPE_HISTORY_WINDOW, "application", application, NULL);
   self->journal = g_object_ref (journal);
   self->history = g_object_ref (vd_desk_journal_get_history (journal));
+  g_signal_connect_object (self->history, "notify::n-waiting", G_CALLBACK (update_server_bar),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "notify::offline", G_CALLBACK (update_server_bar),
+                           self, G_CONNECT_SWAPPED);
+  update_server_bar (self);
   start (self);
   return GTK_WIDGET (self);
 }

@@ -7,6 +7,7 @@
 
 #include "vd-credential-check.h"
 #include "vd-credential-import.h"
+#include "vd-history.h"
 #include "vd-keyring.h"
 #include "vd-preferences-window.h"
 
@@ -33,6 +34,9 @@ struct _VdPreferencesWindow
   GtkSpinButton        *connect_timeout_spin;
   GtkSpinButton        *read_timeout_spin;
   AdwEntryRow          *operator_row;
+  AdwEntryRow          *history_server_row;
+  AdwPasswordEntryRow  *history_password_row;
+  GtkLabel             *history_server_message;
   GtkSwitch            *training_switch;
 
   VdDesk               *desk;
@@ -684,6 +688,8 @@ bind_settings (VdPreferencesWindow *self)
   g_autofree char *endpoint = g_settings_get_string (self->settings, "endpoint");
   g_autofree char *region = g_settings_get_string (self->settings, "region");
   g_autofree char *biz_type = g_settings_get_string (self->settings, "biz-type");
+  g_autofree char *history_server = g_settings_get_string (self->settings,
+                                                           "history-server-uri");
 
   /* Texts are applied on Enter or the check mark, after a check; the rest at once. */
   gtk_editable_set_text (GTK_EDITABLE (self->endpoint_row), endpoint);
@@ -705,6 +711,128 @@ bind_settings (VdPreferencesWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "training-mode", self->training_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  gtk_editable_set_text (GTK_EDITABLE (self->history_server_row), history_server);
+}
+
+/* --- the history server --- */
+
+/* Overwrites then frees; the volatile stores cannot be dropped as dead before the free. */
+static void
+wipe_password (char *password)
+{
+  if (password == NULL)
+    return;
+  for (volatile char *p = password; *p != '\0'; p++)
+    *p = '\0';
+  g_free (password);
+}
+
+static void
+show_history_server_message (VdPreferencesWindow *self,
+                             const char          *message,
+                             gboolean             is_error)
+{
+  gtk_label_set_text (self->history_server_message, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->history_server_message), message != NULL);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->history_server_message), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->history_server_message), "error");
+}
+
+static void
+report_history_password (VdPreferencesWindow *self,
+                         GAsyncResult        *result,
+                         const char          *done_message)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (vd_keyring_store_history_password_finish (result, &error))
+    show_history_server_message (self, done_message, FALSE);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_history_server_message (self, error->message, TRUE);
+}
+
+static void
+on_history_password_stored (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  /* Cancelled in dispose: then user_data is not touched. */
+  if (g_task_had_error (G_TASK (result)) &&
+      g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  report_history_password (user_data, result,
+                           _("The server’s password is kept in the keyring. VerifyDesk uses it "
+                             "from its next start."));
+}
+
+static void
+on_history_password_removed (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  if (g_task_had_error (G_TASK (result)) &&
+      g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  report_history_password (user_data, result,
+                           _("The server’s password was removed from the keyring."));
+}
+
+static void
+store_history_password (VdPreferencesWindow *self,
+                        const char          *password)
+{
+  gboolean removing = password == NULL || *password == '\0';
+
+  vd_keyring_store_history_password_async (password, self->cancellable,
+                                           removing ? on_history_password_removed
+                                                    : on_history_password_stored,
+                                           self);
+}
+
+/* What is typed may hold a password: it goes to the keyring, and settings keep the rest. */
+static void
+on_history_server_apply (VdPreferencesWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
+                                        GTK_EDITABLE (self->history_server_row))));
+  g_autofree char *without_password = NULL;
+  g_autoptr(GError) error = NULL;
+  char *password = NULL;
+
+  if (!vd_history_server_uri_split (text, &without_password, &password, &error))
+    {
+      mark_invalid (GTK_WIDGET (self->history_server_row), TRUE);
+      show_history_server_message (self, error->message, TRUE);
+      return;
+    }
+
+  mark_invalid (GTK_WIDGET (self->history_server_row), FALSE);
+  g_settings_set_string (self->settings, "history-server-uri", without_password);
+  gtk_editable_set_text (GTK_EDITABLE (self->history_server_row), without_password);
+  if (password != NULL)
+    {
+      store_history_password (self, password);
+      wipe_password (password);
+      return;
+    }
+  show_history_server_message (self, *without_password == '\0'
+                                     ? _("The history stays on this computer from the next "
+                                         "start.")
+                                     : _("VerifyDesk uses this server from its next start."),
+                               FALSE);
+}
+
+static void
+on_history_password_apply (VdPreferencesWindow *self)
+{
+  char *password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->history_password_row)));
+
+  /* An empty password removes the stored one. */
+  store_history_password (self, password);
+  wipe_password (password);
+  clear_secret_row (self->history_password_row);
 }
 
 /* --- the object --- */
@@ -828,6 +956,11 @@ vd_preferences_window_class_init (VdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdPreferencesWindow, read_timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, VdPreferencesWindow, operator_row);
   gtk_widget_class_bind_template_child (widget_class, VdPreferencesWindow, training_switch);
+  gtk_widget_class_bind_template_child (widget_class, VdPreferencesWindow, history_server_row);
+  gtk_widget_class_bind_template_child (widget_class, VdPreferencesWindow,
+                                        history_password_row);
+  gtk_widget_class_bind_template_child (widget_class, VdPreferencesWindow,
+                                        history_server_message);
   gtk_widget_class_bind_template_callback (widget_class, on_key_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_check_clicked);
@@ -836,6 +969,8 @@ vd_preferences_window_class_init (VdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_endpoint_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_region_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_biz_type_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_history_server_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_history_password_apply);
 }
 
 static void

@@ -3,6 +3,11 @@
  * run straight through SQLite on the same file (the floor the store's worker adds to).
  *
  *   bench-history --rows N [--db PATH]
+ *   bench-history --backend postgresql --uri URI --rows N
+ *
+ * With PostgreSQL (a throwaway server: tests/bench/pg-bench-server.sh), the store works on the
+ * server at URI (the password from the URI or $PGPASSWORD), and the floor is the same query
+ * through libpq on a connection of its own.
  *
  * Prints one "name: value unit" line per figure. Medians of several runs. With a display (run
  * it under xvfb-run) it also opens the history window on the store, scrolls it end to end and
@@ -19,6 +24,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "vd-desk-journal.h"
@@ -242,14 +248,83 @@ time_store_list (VdHistory             *history,
   return median (runs, RUNS);
 }
 
+/* Where the floor queries run: the same file through SQLite, or the same server through
+ * libpq. */
+typedef struct {
+  sqlite3 *db;
+  PGconn  *pg;
+} Floor;
+
+static VdHistoryQuery *
+floor_list_query (Floor                 *floor_,
+                  const VdHistoryFilter *filter,
+                  const char            *id_hmac,
+                  guint                  limit)
+{
+  return vd_history_query_new_list_for (floor_->pg != NULL ? VD_HISTORY_DIALECT_POSTGRESQL
+                                                           : VD_HISTORY_DIALECT_SQLITE,
+                                        filter, id_hmac, NULL, 0, limit);
+}
+
+/* The same query through libpq, one row at a time (as an export reads), every value read. */
+static double
+time_floor_pg (PGconn         *pg,
+               VdHistoryQuery *query,
+               guint           n_runs,
+               guint64        *n_rows)
+{
+  double runs[RUNS];
+
+  for (guint run = 0; run < n_runs; run++)
+    {
+      gint64 began = g_get_monotonic_time ();
+      guint64 rows = 0;
+      gsize bytes = 0;
+      PGresult *result;
+
+      if (!PQsendQueryParams (pg, vd_history_query_get_sql (query),
+                              vd_history_query_get_n_values (query), NULL,
+                              (const char * const *) vd_history_query_get_texts (query), NULL,
+                              NULL, 0) ||
+          !PQsetSingleRowMode (pg))
+        {
+          g_printerr ("bench-history: %s\n", PQerrorMessage (pg));
+          exit (1);
+        }
+      while ((result = PQgetResult (pg)) != NULL)
+        {
+          if (PQresultStatus (result) == PGRES_SINGLE_TUPLE)
+            {
+              for (int c = 0; c < PQnfields (result); c++)
+                bytes += strlen (PQgetvalue (result, 0, c));
+              rows++;
+            }
+          else if (PQresultStatus (result) != PGRES_TUPLES_OK)
+            {
+              g_printerr ("bench-history: %s\n", PQresultErrorMessage (result));
+              exit (1);
+            }
+          PQclear (result);
+        }
+      runs[run] = (g_get_monotonic_time () - began) / 1000.0;
+      *n_rows = rows + (bytes == 0 ? 0 : 0);
+    }
+
+  return median (runs, n_runs);
+}
+
 /* The same query straight through SQLite: prepare, bind, step, read every column. */
 static double
-time_floor_query (sqlite3        *db,
+time_floor_query (Floor          *floor_,
                   VdHistoryQuery *query,
                   guint           n_runs,
                   guint64        *n_rows)
 {
+  sqlite3 *db = floor_->db;
   double runs[RUNS];
+
+  if (floor_->pg != NULL)
+    return time_floor_pg (floor_->pg, query, n_runs, n_rows);
 
   for (guint run = 0; run < n_runs; run++)
     {
@@ -286,14 +361,13 @@ static void
 report_page (const char            *name,
              VdHistory             *history,
              Wait                  *wait,
-             sqlite3               *db,
+             Floor                 *db,
              const VdHistoryFilter *filter,
              GBytes                *key)
 {
   g_autofree char *id_hmac = filter != NULL && filter->id_number != NULL
                              ? vd_history_id_number_hmac (key, filter->id_number) : NULL;
-  g_autoptr(VdHistoryQuery) query = vd_history_query_new_list (filter, id_hmac, NULL, 0,
-                                                               PAGE_SIZE);
+  g_autoptr(VdHistoryQuery) query = floor_list_query (db, filter, id_hmac, PAGE_SIZE);
   guint n_rows = 0;
   guint64 floor_rows = 0;
   double store_ms = time_store_list (history, wait, filter, &n_rows);
@@ -334,12 +408,12 @@ report_count (const char            *name,
 static void
 report_export (VdHistory  *history,
                Wait       *wait,
-               sqlite3    *db,
+               Floor      *db,
                const char *folder)
 {
   g_autofree char *path = g_build_filename (folder, "bench-export.csv", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(VdHistoryQuery) query = vd_history_query_new_list (NULL, NULL, NULL, 0, 0);
+  g_autoptr(VdHistoryQuery) query = floor_list_query (db, NULL, NULL, 0);
   g_autoptr(GError) error = NULL;
   guint64 rows = 0;
   guint64 floor_rows = 0;
@@ -423,6 +497,7 @@ window_is_counted (gpointer data)
 typedef struct {
   VdHistoryModel *model;
   GtkAdjustment  *adjustment;
+  GtkWidget      *window;
   guint           position;
   guint           frames;        /* painted so far */
   guint           frames_wanted; /* a step is done from this many frames on */
@@ -433,6 +508,10 @@ on_after_paint (GdkFrameClock *clock,
                 ScrollWait    *wait)
 {
   wait->frames++;
+  /* A step that does not move the view (the first, at the top) changes nothing to paint:
+   * the frames it waits for are asked for, so that it cannot wait forever for them. */
+  if (wait->frames < wait->frames_wanted)
+    gtk_widget_queue_draw (wait->window);
 }
 
 /* The view has drawn the new position (and so asked for its rows), and every page it asked
@@ -508,6 +587,7 @@ measure_window (VdHistory *history)
   model = vd_history_window_get_model (window);
   n_items = g_list_model_get_n_items (G_LIST_MODEL (model));
   wait.model = model;
+  wait.window = GTK_WIDGET (window);
   wait.adjustment = gtk_scrolled_window_get_vadjustment (
     GTK_SCROLLED_WINDOW (gtk_widget_get_template_child (GTK_WIDGET (window),
                                                         VD_TYPE_HISTORY_WINDOW, "scroller")));
@@ -537,6 +617,7 @@ measure_window (VdHistory *history)
           gtk_adjustment_set_value (wait.adjustment, MIN (value, last));
           /* Two frames: the one that lays the rows out, and one with their pages in. */
           wait.frames_wanted = wait.frames + 2;
+          gtk_widget_queue_draw (wait.window);
           if (!iterate_until (step_is_done, &wait, STEP_WAIT_US))
             die ("a page of the history window did not arrive in time", NULL);
           figures.n_steps++;
@@ -599,6 +680,7 @@ remove_empty_history (const char *folder)
 {
   static const char * const names[] = {
     "empty-history.db", "empty-history.db-wal", "empty-history.db-shm", VD_HISTORY_KEY_FILE_NAME,
+    "desk-id",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -672,10 +754,16 @@ main (int    argc,
 {
   gint64 rows = 0;
   g_autofree char *db_path = NULL;
+  g_autofree char *backend = NULL;
+  g_autofree char *uri = NULL;
   const GOptionEntry entries[] = {
     { "rows", 0, 0, G_OPTION_ARG_INT64, &rows, "Synthetic records to insert first", "N" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The database file (default: a new one in "
-      "a temporary folder, removed at the end)", "PATH" },
+      "a temporary folder, removed at the end); with PostgreSQL, the local queue", "PATH" },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, "sqlite (default) or postgresql",
+      "NAME" },
+    { "uri", 0, 0, G_OPTION_ARG_STRING, &uri, "The PostgreSQL server (with --backend "
+      "postgresql); the password from the URI or $PGPASSWORD", "URI" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -690,15 +778,21 @@ main (int    argc,
   g_autofree char *folder = NULL;
   guint8 key_bytes[VD_HISTORY_KEY_LENGTH];
   gboolean temporary = FALSE;
+  gboolean postgresql = FALSE;
   Wait wait = { loop, NULL };
   gint64 began;
-  sqlite3 *db;
+  Floor db = { NULL, NULL };
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     die ("options", error);
   if (rows < 0)
     die ("--rows must be 0 or more", NULL);
+  if (backend != NULL && !g_str_equal (backend, "sqlite") && !g_str_equal (backend, "postgresql"))
+    die ("--backend must be sqlite or postgresql", NULL);
+  postgresql = g_strcmp0 (backend, "postgresql") == 0;
+  if (postgresql && uri == NULL)
+    die ("--backend postgresql needs --uri", NULL);
 
   if (db_path == NULL)
     {
@@ -719,6 +813,8 @@ main (int    argc,
 
   history = vd_history_new (db_path);
   vd_history_set_id_number_key (history, key);
+  if (postgresql)
+    vd_history_set_server (history, uri, g_getenv ("PGPASSWORD"));
   began = g_get_monotonic_time ();
   vd_history_open_async (history, NULL, on_done, &wait);
   if (!vd_history_open_finish (history, wait_for (&wait), &error))
@@ -729,33 +825,50 @@ main (int    argc,
   if (rows > 0)
     fill (history, &wait, (guint64) rows, key);
 
-  db = vd_history_open_reader (db_path, &error);
-  if (db == NULL)
-    die ("reader", error);
+  if (postgresql && vd_history_get_offline (history))
+    die ("the server cannot be reached", NULL);
+  if (postgresql)
+    {
+      /* libpq reads $PGPASSWORD itself. */
+      db.pg = PQconnectdb (uri);
+      if (PQstatus (db.pg) != CONNECTION_OK)
+        {
+          g_printerr ("bench-history: %s\n", PQerrorMessage (db.pg));
+          return 1;
+        }
+      PQclear (PQexec (db.pg, "ANALYZE"));
+    }
+  else
+    {
+      db.db = vd_history_open_reader (db_path, &error);
+      if (db.db == NULL)
+        die ("reader", error);
+    }
 
-  report_page ("first_page", history, &wait, db, NULL, key);
+  report_page ("first_page", history, &wait, &db, NULL, key);
 
   /* Someone from the middle of the history. */
   by_id->id_number = synthetic_number ((guint64) rows / 2 + 3);
-  report_page ("id_search", history, &wait, db, by_id, key);
+  report_page ("id_search", history, &wait, &db, by_id, key);
 
   by_name->name = g_strdup ("建国");
-  report_page ("name_search", history, &wait, db, by_name, key);
+  report_page ("name_search", history, &wait, &db, by_name, key);
 
   filtered->since = g_date_time_add_days (now, -30);
   filtered->has_outcome = TRUE;
   filtered->outcome = VD_OUTCOME_NOT_PASSED;
   filtered->training = VD_HISTORY_TRAINING_EXCLUDE;
-  report_page ("filtered_page", history, &wait, db, filtered, key);
+  report_page ("filtered_page", history, &wait, &db, filtered, key);
 
   report_count ("count_all", history, &wait, NULL);
   report_count ("count_filtered", history, &wait, filtered);
   report_count ("count_name", history, &wait, by_name);
 
-  report_export (history, &wait, db, folder);
+  report_export (history, &wait, &db, folder);
   report_window (history, &wait, folder);
 
-  sqlite3_close (db);
+  g_clear_pointer (&db.db, sqlite3_close);
+  g_clear_pointer (&db.pg, PQfinish);
   g_clear_object (&history);
   g_clear_object (&wait.result);
 
@@ -765,11 +878,13 @@ main (int    argc,
       g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
 
       g_autofree char *key_file = g_build_filename (folder, VD_HISTORY_KEY_FILE_NAME, NULL);
+      g_autofree char *desk_id = g_build_filename (folder, "desk-id", NULL);
 
       g_unlink (db_path);
       g_unlink (wal);
       g_unlink (shm);
       g_unlink (key_file);
+      g_unlink (desk_id);
       g_rmdir (folder);
     }
   return 0;

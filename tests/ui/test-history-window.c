@@ -8,8 +8,12 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <arpa/inet.h>
 #include <glib/gstdio.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "vd-desk-journal.h"
 #include "vd-history-model.h"
@@ -700,6 +704,27 @@ test_filter_operator (void)
   close_window (window);
 }
 
+static gboolean
+is_other_desks (const VdHistoryRecord *record)
+{
+  return g_strcmp0 (record->desk, OTHER_DESK) == 0;
+}
+
+static void
+test_filter_desk (void)
+{
+  VdHistoryWindow *window = open_unlocked_window (1180, 720);
+
+  gtk_editable_set_text (GTK_EDITABLE (child (window, "desk_row")), OTHER_DESK);
+  wait_for_count (window, count_records (is_other_desks));
+  g_assert_cmpuint (count_records (is_other_desks), >, 0);
+  assert_every_record (window, is_other_desks);
+
+  gtk_editable_set_text (GTK_EDITABLE (child (window, "desk_row")), "");
+  wait_for_count (window, N_RECORDS);
+  close_window (window);
+}
+
 static void
 test_filter_training (void)
 {
@@ -1129,6 +1154,75 @@ test_open_message_bar (void)
   close_window (window);
 }
 
+/* A port on 127.0.0.1 where nothing listens. */
+static guint
+closed_port (void)
+{
+  struct sockaddr_in address = { 0 };
+  socklen_t length = sizeof address;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &length), ==, 0);
+  close (fd);
+  return ntohs (address.sin_port);
+}
+
+static gboolean
+server_bar_shows (gpointer data)
+{
+  return gtk_info_bar_get_revealed (GTK_INFO_BAR (child (data, "server_bar")));
+}
+
+static void
+test_server_bar (void)
+{
+  g_autofree char *folder = g_build_filename (data_dir, "offline", NULL);
+  g_autofree char *path = g_build_filename (folder, "history.db", NULL);
+  g_autofree char *uri = g_strdup_printf ("postgresql://desk@127.0.0.1:%u/verifydesk",
+                                          closed_port ());
+  g_autoptr(VdHistory) offline = NULL;
+  g_autoptr(VdDeskJournal) offline_journal = NULL;
+  g_autoptr(VdHistoryRecord) record = synthetic_record (0);
+  g_autoptr(GError) error = NULL;
+  const char *text;
+  VdHistoryWindow *window;
+  Done done = { NULL };
+
+  offline = vd_history_new (path);
+  vd_history_set_id_number_key (offline, key);
+  vd_history_set_server (offline, uri, "not-used");
+  vd_history_open_async (offline, NULL, on_done, &done);
+  g_assert_true (vd_history_open_finish (offline, wait_done (&done), &error));
+  g_assert_no_error (error);
+  g_clear_object (&done.result);
+  vd_history_record_sent_async (offline, record, NULL, on_done, &done);
+  g_assert_cmpint (vd_history_record_sent_finish (offline, wait_done (&done), NULL, &error), >,
+                   0);
+  g_assert_no_error (error);
+  g_clear_object (&done.result);
+  g_assert_true (vd_history_get_offline (offline));
+  g_assert_cmpuint (vd_history_get_n_waiting (offline), ==, 1);
+
+  offline_journal = vd_desk_journal_new (offline, "alice", DESK);
+  window = VD_HISTORY_WINDOW (vd_history_window_new (NULL, offline_journal));
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  vd_history_window_set_unlocked (window);
+  wait_for_count (window, 1);
+  vd_ui_test_wait_until (server_bar_shows, window, WAIT_MS);
+
+  text = gtk_label_get_text (GTK_LABEL (child (window, "server_label")));
+  g_assert_nonnull (strstr (text, "1 record waiting to be sent to the server."));
+  g_assert_nonnull (strstr (text, "searches cover only the records kept on this desk"));
+  g_assert_null (strstr (text, "not-used"));
+  screenshot (GTK_WIDGET (window), "server-away");
+  close_window (window);
+}
+
 static void
 test_screenshots (void)
 {
@@ -1208,6 +1302,7 @@ main (int    argc,
   g_test_add_func ("/history-window/search-by-id-number", test_search_by_id_number);
   g_test_add_func ("/history-window/filter-outcome", test_filter_outcome);
   g_test_add_func ("/history-window/filter-operator", test_filter_operator);
+  g_test_add_func ("/history-window/filter-desk", test_filter_desk);
   g_test_add_func ("/history-window/filter-training", test_filter_training);
   g_test_add_func ("/history-window/filter-dates", test_filter_dates);
   g_test_add_func ("/history-window/detail-pane", test_detail_pane);
@@ -1215,6 +1310,7 @@ main (int    argc,
   g_test_add_func ("/history-window/export-cancel", test_export_cancel);
   g_test_add_func ("/history-window/open-message-bar", test_open_message_bar);
   g_test_add_func ("/history-window/screenshots", test_screenshots);
+  g_test_add_func ("/history-window/server-bar", test_server_bar);
   /* The PIN last: once set, every window asks for it. */
   g_test_add_func ("/history-window/set-pin", test_set_pin_from_the_window);
   g_test_add_func ("/history-window/pin-lock", test_pin_lock);

@@ -585,6 +585,75 @@ remove_home (void)
   g_free (home);
 }
 
+static gboolean
+message_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+/* A password typed into the address goes to the keyring, never into settings. */
+static void
+test_history_server (void)
+{
+  Fixture fixture = { NULL };
+  GtkWidget *server_row;
+  GtkWidget *password_row;
+  GtkWidget *message;
+  g_autofree char *kept = NULL;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  fixture_open (&fixture);
+  server_row = child (&fixture, "history_server_row");
+  password_row = child (&fixture, "history_password_row");
+  message = child (&fixture, "history_server_message");
+
+  gtk_editable_set_text (GTK_EDITABLE (server_row), "postgresql://desk@[broken");
+  g_signal_emit_by_name (server_row, "apply");
+  g_assert_true (gtk_widget_has_css_class (server_row, "error"));
+  g_assert_true (gtk_widget_has_css_class (message, "error"));
+  kept = g_settings_get_string (fixture.settings, "history-server-uri");
+  g_assert_cmpstr (kept, ==, "");
+
+  gtk_widget_set_visible (message, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (server_row),
+                         "postgresql://desk:Hs-pw-4411@db.example.com:5433/verifydesk");
+  g_signal_emit_by_name (server_row, "apply");
+  g_assert_false (gtk_widget_has_css_class (server_row, "error"));
+  vd_ui_test_wait_until (message_visible, message, 30000);
+  g_assert_false (gtk_widget_has_css_class (message, "error"));
+  g_free (kept);
+  kept = g_settings_get_string (fixture.settings, "history-server-uri");
+  g_assert_null (strstr (kept, "Hs-pw-4411"));
+  g_assert_nonnull (strstr (kept, "host=db.example.com"));
+  g_assert_null (strstr (gtk_editable_get_text (GTK_EDITABLE (server_row)), "Hs-pw-4411"));
+  password = vd_keyring_lookup_history_password_sync (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, "Hs-pw-4411");
+  g_free (password);
+
+  /* The password row replaces it, and is cleared; empty removes it. */
+  gtk_widget_set_visible (message, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (password_row), "Other-pw-77");
+  g_signal_emit_by_name (password_row, "apply");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, "");
+  vd_ui_test_wait_until (message_visible, message, 30000);
+  password = vd_keyring_lookup_history_password_sync (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, "Other-pw-77");
+  g_free (password);
+
+  gtk_widget_set_visible (message, FALSE);
+  g_signal_emit_by_name (password_row, "apply");
+  vd_ui_test_wait_until (message_visible, message, 30000);
+  password = vd_keyring_lookup_history_password_sync (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (password);
+
+  g_settings_reset (fixture.settings, "history-server-uri");
+  fixture_close (&fixture);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -603,6 +672,7 @@ main (int    argc,
   g_test_add_func ("/preferences/import", test_import);
   g_test_add_func ("/preferences/service-settings", test_service_settings);
   g_test_add_func ("/preferences/desk-settings", test_desk_settings);
+  g_test_add_func ("/preferences/history-server", test_history_server);
   g_test_add_func ("/preferences/dark", test_dark);
   g_test_add_func ("/preferences/locked", test_locked);
 
