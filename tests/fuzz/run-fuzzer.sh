@@ -34,6 +34,10 @@ fi
 
 "$fuzzer" "${args[@]}" "$scratch/corpus"
 status=$?
+# libFuzzer's exit status for a crash is 77, which meson reads as "skipped".
+if [ "$status" -eq 77 ]; then
+  status=1
+fi
 
 for found in "$scratch"/artifacts/*; do
   [ -e "$found" ] || continue

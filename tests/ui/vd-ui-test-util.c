@@ -2,6 +2,8 @@
 
 #include <adwaita.h>
 
+#include "vd-test-util.h"
+
 void
 vd_ui_test_init (int    *argc,
                  char ***argv)
@@ -48,14 +50,31 @@ vd_ui_test_spin (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+static GskRenderNode *
+snapshot_window (GtkWidget *window)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (window),
+                          gtk_widget_get_height (window));
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static gboolean
+window_has_content (gpointer data)
+{
+  g_autoptr(GskRenderNode) node = snapshot_window (data);
+
+  return node != NULL;
+}
+
 char *
 vd_ui_test_screenshot (GtkWidget  *widget,
                        const char *name)
 {
   GtkNative *native = gtk_widget_get_native (widget);
   GtkWidget *window = GTK_WIDGET (native);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *folder = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
@@ -68,8 +87,10 @@ vd_ui_test_screenshot (GtkWidget  *widget,
   g_assert_true (width > 0 && height > 0);
   g_mkdir_with_parents (folder, 0755);
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A window that has just been shown or changed may have nothing to draw until its next
+   * frames (a leaflet folding, a page sliding in): wait, bounded, until it has. */
+  vd_ui_test_wait_until (window_has_content, window, 5000 * vd_test_slowdown ());
+  node = snapshot_window (window);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (native), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
