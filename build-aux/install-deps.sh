@@ -13,6 +13,9 @@ packages=(
   # test: a display, a private session bus and a real keyring (no dbus-x11: it autolaunches
   # stray buses), the validators, and python3 for the test runner and the independent gateway
   xvfb xauth dbus-daemon gnome-keyring libsecret-tools desktop-file-utils python3
+  # test: the metainfo validator (and its ITS rules for gettext), the Flatpak manifest check,
+  # and groff for the man pages
+  appstream flatpak-builder groff-base
   # the second test build: clang with its sanitizer and libFuzzer runtimes
   clang libclang-rt-14-dev
 )

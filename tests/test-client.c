@@ -1048,7 +1048,7 @@ test_connection_refused (Fixture       *f,
   g_assert_no_error (error);
   run_passing (f, &outcome);
 
-  g_assert_error (outcome.error, VD_CLIENT_ERROR, VD_CLIENT_ERROR_NOT_SENT);
+  g_assert_error (outcome.error, VD_CLIENT_ERROR, VD_CLIENT_ERROR_CONNECTION_REFUSED);
   g_assert_nonnull (strstr (outcome.error->message, "127.0.0.1"));
   g_assert_nonnull (strstr (outcome.error->message, "refused"));
   g_assert_cmpuint (vd_cloudauth_client_get_last_attempts (f->client), ==, 3);

@@ -442,8 +442,11 @@ test_desk_does_not_send_without_record (Fixture       *fixture,
   g_assert_no_error (wait.error);
   g_assert_cmpuint (vd_simulator_get_requests_received (vd_desk_get_simulator (desk)), ==, 0);
   g_assert_cmpint (wait.verification->outcome, ==, VD_OUTCOME_ERROR);
-  g_assert_error (wait.verification->error, VD_HISTORY_ERROR, VD_HISTORY_ERROR_NOT_OPEN);
-  g_assert_nonnull (strstr (wait.verification->verdict->explanation, "Not sent"));
+  g_assert_error (wait.verification->error, VD_CLIENT_ERROR, VD_CLIENT_ERROR_NOT_RECORDED);
+  g_assert_cmpstr (wait.verification->error->message, ==,
+                   "Not sent: the history cannot record this verification. The history is not "
+                   "open.");
+  g_assert_cmpstr (wait.verification->verdict->explanation, ==, wait.verification->error->message);
   g_assert_cmpint (wait.verification->history_id, ==, 0);
   g_clear_pointer (&wait.verification, vd_verification_unref);
 }

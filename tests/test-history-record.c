@@ -186,6 +186,27 @@ test_answer_from_gateway_error (void)
   g_assert_cmpstr (record->error_code, ==, "Throttling.User");
 }
 
+/* HMAC-SHA1's string to sign holds every parameter: the gateway quoting it back must not put
+ * the full ID number and the name in the history. */
+static void
+test_answer_drops_quoted_string_to_sign (void)
+{
+  g_autoptr(VdHistoryRecord) record = vd_history_record_new ();
+  g_autoptr(VdVerifyResult) result = vd_verify_result_new (VD_ANSWER_GATEWAY_ERROR);
+
+  result->code = g_strdup ("SignatureDoesNotMatch");
+  result->message = g_strdup ("Specified signature is not matched with our calculation. server "
+                              "string to sign is:POST&%2F&IdCardNumber%3D11010519491231002X%26"
+                              "Name%3D%25E5%25BC%25A0%25E4%25B8%2589");
+  vd_history_record_set_answer (record, result, NULL);
+
+  g_assert_cmpint (vd_history_record_get_outcome (record), ==, VD_OUTCOME_ERROR);
+  g_assert_cmpstr (record->error_code, ==, "SignatureDoesNotMatch");
+  g_assert_null (record->error_message);
+  g_assert_false (vd_gateway_message_is_quotable (result->message));
+  g_assert_true (vd_gateway_message_is_quotable ("Request was denied due to user flow control."));
+}
+
 static void
 test_answer_from_error (void)
 {
@@ -279,6 +300,8 @@ main (int    argc,
   g_test_add_func ("/history-record/answer/not-passed", test_answer_from_not_passed_status);
   g_test_add_func ("/history-record/answer/identity-error", test_answer_from_identity_error);
   g_test_add_func ("/history-record/answer/gateway-error", test_answer_from_gateway_error);
+  g_test_add_func ("/history-record/answer/drops-quoted-string-to-sign",
+                   test_answer_drops_quoted_string_to_sign);
   g_test_add_func ("/history-record/answer/error", test_answer_from_error);
   g_test_add_func ("/history-record/outcome-unknown-unless-finished",
                    test_outcome_unknown_unless_finished);

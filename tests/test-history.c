@@ -396,6 +396,30 @@ test_calls_before_open_fail (Fixture       *fixture,
   g_assert_null (records);
 }
 
+/* After an open that failed, a call says why the history could not open (which file, what to
+ * do) rather than only that it is not open. A file in the way of the folder fails the open for
+ * root too. */
+static void
+test_calls_after_failed_open_say_why (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autofree char *blocker = g_build_filename (fixture->folder, "not-a-folder", NULL);
+  g_autofree char *path = g_build_filename (blocker, "history.db", NULL);
+  g_autoptr(VdHistory) history = vd_history_new (path);
+  g_autoptr(VdHistoryRecord) record = make_record (fixture->key, "张三", "11010519491231002X");
+  g_autoptr(GError) open_error = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (blocker, "", 0, NULL));
+  g_assert_false (history_open (history, &open_error));
+  g_assert_error (open_error, VD_HISTORY_ERROR, VD_HISTORY_ERROR_OPEN);
+
+  g_assert_cmpint (record_sent (history, record, NULL, &error), ==, 0);
+  g_assert_error (error, VD_HISTORY_ERROR, VD_HISTORY_ERROR_OPEN);
+  g_assert_cmpstr (error->message, ==, open_error->message);
+  g_remove (blocker);
+}
+
 /* --- records --- */
 
 static void
@@ -1360,6 +1384,42 @@ test_purge_removes_old_records_and_logs (Fixture       *fixture,
                                              "NOT IN (SELECT id FROM records)"), ==, 0);
 }
 
+/* A purged record is gone from the disk, not only from the queries: its bytes are neither in the
+ * database's free space nor in the WAL, while the history is still open (the app keeps it open
+ * for weeks). */
+static void
+test_purge_leaves_no_trace_on_disk (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) records = new_record_array ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  VdHistoryRecord *old;
+
+  fixture_open (fixture);
+  for (guint i = 0; i < 20; i++)
+    {
+      old = make_finished (fixture->key, "遗忘者", VD_OUTCOME_PASSED, 200, i);
+      g_free (old->request_id);
+      old->request_id = g_strdup ("PURGED-REQUEST-0001");
+      g_ptr_array_add (records, old);
+    }
+  g_ptr_array_add (records, make_finished (fixture->key, "新人", VD_OUTCOME_PASSED, 0, -1));
+  g_assert_true (insert_records (fixture->history, records, &error));
+  g_assert_no_error (error);
+  /* The control: before the purge the search finds them. */
+  g_assert_true (file_contains (fixture->path, "PURGED-REQUEST-0001") ||
+                 file_contains (wal, "PURGED-REQUEST-0001"));
+
+  g_assert_cmpuint (purge (fixture->history, 0), ==, 20);
+
+  g_assert_false (file_contains (fixture->path, "PURGED-REQUEST-0001"));
+  g_assert_false (file_contains (wal, "PURGED-REQUEST-0001"));
+  g_assert_false (file_contains (fixture->path, "遗忘者"));
+  g_assert_false (file_contains (wal, "遗忘者"));
+  g_assert_true (file_contains (fixture->path, "新人") || file_contains (wal, "新人"));
+}
+
 /* --- the internals the searches rest on --- */
 
 static void
@@ -1404,6 +1464,7 @@ main (int    argc,
   ADD ("open/creates-private-file", test_open_creates_private_file);
   ADD ("open/tightens-mode", test_open_tightens_mode_of_existing_file);
   ADD ("open/calls-before-open-fail", test_calls_before_open_fail);
+  ADD ("open/calls-after-failed-open-say-why", test_calls_after_failed_open_say_why);
   ADD ("record/sent-then-finished", test_sent_then_finished);
   ADD ("record/attempts", test_attempts_count_per_biz_id);
   ADD ("record/finishing-unknown-fails", test_finishing_unknown_record_fails);
@@ -1428,6 +1489,7 @@ main (int    argc,
   ADD ("csv/export-filtered", test_csv_export_filtered);
   ADD ("csv/export-cancelled-midway", test_csv_export_cancelled_midway);
   ADD ("retention/purge", test_purge_removes_old_records_and_logs);
+  ADD ("retention/purge-leaves-no-trace", test_purge_leaves_no_trace_on_disk);
 
   return g_test_run ();
 }

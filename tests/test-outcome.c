@@ -613,6 +613,50 @@ test_error_outcome_unknown (void)
 }
 
 static void
+test_error_connection_refused (void)
+{
+  g_autoptr(VdVerdict) verdict =
+    verdict_for (VD_CLIENT_ERROR, VD_CLIENT_ERROR_CONNECTION_REFUSED, "refused");
+
+  assert_error_verdict (verdict, VD_OUTCOME_ERROR, VD_SEVERITY_SERVICE_PROBLEM, "Error",
+                        TRUE, TRUE);
+  g_assert_cmpstr (verdict->explanation, ==, "The service address refused the connection: "
+                                             "nothing is listening there, so nothing was sent.");
+  g_assert_cmpstr (verdict->next_step, ==,
+                   "Check the service address and port in Preferences, then submit again.");
+}
+
+static void
+test_error_host_not_found (void)
+{
+  g_autoptr(VdVerdict) verdict =
+    verdict_for (VD_CLIENT_ERROR, VD_CLIENT_ERROR_HOST_NOT_FOUND, "no such name");
+
+  assert_error_verdict (verdict, VD_OUTCOME_ERROR, VD_SEVERITY_SERVICE_PROBLEM, "Error",
+                        TRUE, TRUE);
+  g_assert_cmpstr (verdict->explanation, ==, "The service's name cannot be found on this network "
+                                             "(no DNS answer), so nothing was sent.");
+  g_assert_cmpstr (verdict->next_step, ==, "Check the network connection and the service address "
+                                           "in Preferences, then submit again.");
+}
+
+/* The store's words are kept: they name the file and what is wrong with it. */
+static void
+test_error_not_recorded (void)
+{
+  g_autoptr(VdVerdict) verdict =
+    verdict_for (VD_CLIENT_ERROR, VD_CLIENT_ERROR_NOT_RECORDED,
+                 "Not sent: the history cannot record this verification. It is read-only.");
+
+  assert_error_verdict (verdict, VD_OUTCOME_ERROR, VD_SEVERITY_SERVICE_PROBLEM, "Error",
+                        TRUE, FALSE);
+  g_assert_cmpstr (verdict->explanation, ==,
+                   "Not sent: the history cannot record this verification. It is read-only.");
+  g_assert_cmpstr (verdict->next_step, ==,
+                   "Ask your administrator to make the history writable, then submit again.");
+}
+
+static void
 test_error_no_credentials (void)
 {
   g_autoptr(VdVerdict) verdict =
@@ -707,6 +751,9 @@ main (int   argc,
   g_test_add_func ("/outcome/error/tls", test_error_tls);
   g_test_add_func ("/outcome/error/outcome-unknown", test_error_outcome_unknown);
   g_test_add_func ("/outcome/error/no-credentials", test_error_no_credentials);
+  g_test_add_func ("/outcome/error/connection-refused", test_error_connection_refused);
+  g_test_add_func ("/outcome/error/host-not-found", test_error_host_not_found);
+  g_test_add_func ("/outcome/error/not-recorded", test_error_not_recorded);
   g_test_add_func ("/outcome/error/answer", test_error_answer);
   g_test_add_func ("/outcome/error/bad-input", test_error_bad_input);
   g_test_add_func ("/outcome/error/other", test_error_other);

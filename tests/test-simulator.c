@@ -1951,6 +1951,33 @@ test_fault_reset (Fixture       *f,
   assert_verdict (next, 1);
 }
 
+/* The headers go out with the whole answer's length, then part of the body, then the
+ * connection closes: the client sees an answer cut short, never a complete one. */
+static void
+test_fault_reset_mid_answer (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(VdParams) params = pass_params ();
+  g_autoptr(VdSignedRequest) request = sign (f, VD_SIGNATURE_V3, params);
+  SoupMessage *msg = new_signed_message (f, "POST", request, NULL, NULL);
+  g_autoptr(Exchange) cut = NULL;
+  g_autoptr(Exchange) next = NULL;
+  SoupMessageHeaders *headers;
+
+  soup_message_add_flags (msg, SOUP_MESSAGE_NEW_CONNECTION);
+  vd_simulator_push_fault (f->simulator, VD_FAULT_RESET_MID_ANSWER, 20);
+  cut = exchange_message (f, msg);
+  g_assert_nonnull (cut->error);
+  g_assert_true (g_error_matches (cut->error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT));
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  headers = soup_message_get_response_headers (msg);
+  g_assert_cmpint (soup_message_headers_get_content_length (headers), >, 20);
+  g_assert_cmpuint (vd_simulator_get_requests_received (f->simulator), ==, 1);
+
+  next = send_pass (f);
+  assert_verdict (next, 1);
+}
+
 static void
 test_fault_server_error (Fixture       *f,
                          gconstpointer  data)
@@ -2258,6 +2285,7 @@ main (int   argc,
   ADD ("fault/drip", test_fault_drip);
   ADD ("fault/drip-client-gone", test_fault_drip_client_gone);
   ADD ("fault/reset", test_fault_reset);
+  ADD ("fault/reset-mid-answer", test_fault_reset_mid_answer);
   ADD ("fault/server-error", test_fault_server_error);
   ADD ("fault/throttling", test_fault_throttling);
   ADD ("fault/garbage", test_fault_garbage);

@@ -116,6 +116,42 @@ secrets_name_has_owner (GDBusConnection *connection)
   return has_owner;
 }
 
+/* The collection behind the "default" alias, once the daemon has made it and unlocked it with
+ * the password from standard input; NULL before. The daemon claims its bus name first and
+ * unlocks the login keyring a moment later, so a test that stores at once could otherwise meet
+ * a locked collection. */
+static gboolean
+default_collection_is_unlocked (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) alias = NULL;
+  g_autoptr(GVariant) locked = NULL;
+  g_autoptr(GVariant) value = NULL;
+  const char *path = NULL;
+
+  alias = g_dbus_connection_call_sync (connection, "org.freedesktop.secrets",
+                                       "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "ReadAlias",
+                                       g_variant_new ("(s)", "default"),
+                                       G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, 1000,
+                                       NULL, NULL);
+  if (alias == NULL)
+    return FALSE;
+  g_variant_get (alias, "(&o)", &path);
+  if (g_str_equal (path, "/"))
+    return FALSE;
+
+  locked = g_dbus_connection_call_sync (connection, "org.freedesktop.secrets", path,
+                                        "org.freedesktop.DBus.Properties", "Get",
+                                        g_variant_new ("(ss)", "org.freedesktop.Secret.Collection",
+                                                       "Locked"),
+                                        G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, 1000,
+                                        NULL, NULL);
+  if (locked == NULL)
+    return FALSE;
+  g_variant_get (locked, "(v)", &value);
+  return g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN) && !g_variant_get_boolean (value);
+}
+
 static GDBusConnection *
 connect_to_bus (VdTestKeyring *self)
 {
@@ -130,12 +166,33 @@ connect_to_bus (VdTestKeyring *self)
   return connection;
 }
 
+/* The bus's own ID (org.freedesktop.DBus.GetId): two connections with the same one are on the
+ * same bus. */
+static char *
+bus_id (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  char *id = NULL;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus",
+                                       "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetId",
+                                       NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE,
+                                       1000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(s)", &id);
+  return id;
+}
+
 VdTestKeyring *
 vd_test_keyring_start (void)
 {
   VdTestKeyring *self = g_new0 (VdTestKeyring, 1);
   g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GDBusConnection) session = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *ours = NULL;
+  g_autofree char *theirs = NULL;
   g_auto(GStrv) env = NULL;
   gint64 deadline;
 
@@ -154,8 +211,25 @@ vd_test_keyring_start (void)
         g_error ("gnome-keyring-daemon did not claim org.freedesktop.secrets within 10 s");
       g_usleep (50 * 1000);
     }
+  while (!default_collection_is_unlocked (connection))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("gnome-keyring-daemon did not unlock its login keyring within 10 s");
+      g_usleep (20 * 1000);
+    }
 
   g_setenv ("DBUS_SESSION_BUS_ADDRESS", self->address, TRUE);
+
+  /* GLib keeps one session bus per process: opened before this point (gtk_init and adw_init
+   * open it), libsecret would go on talking to the developer's or CI's own keyring, and the
+   * test would prove nothing about this one. */
+  session = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  ours = bus_id (connection);
+  theirs = bus_id (session);
+  if (g_strcmp0 (ours, theirs) != 0)
+    g_error ("vd_test_keyring_start () must run before anything opens the session bus "
+             "(call it before vd_ui_test_init ())");
   return self;
 }
 
@@ -181,6 +255,28 @@ vd_test_keyring_lock (VdTestKeyring *self)
                                        G_VARIANT_TYPE ("(aoo)"), G_DBUS_CALL_FLAGS_NONE, 5000,
                                        NULL, &error);
   g_assert_no_error (error);
+}
+
+void
+vd_test_keyring_kill_daemon (VdTestKeyring *self)
+{
+  g_autoptr(GDBusConnection) connection = connect_to_bus (self);
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  g_assert_nonnull (self->daemon);
+  g_subprocess_force_exit (self->daemon);
+  g_assert_true (g_subprocess_wait (self->daemon, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&self->daemon);
+
+  deadline = g_get_monotonic_time () + START_TIMEOUT_US;
+  while (secrets_name_has_owner (connection))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("org.freedesktop.secrets still has an owner 10 s after the daemon was killed");
+      g_usleep (20 * 1000);
+    }
 }
 
 static void

@@ -23,6 +23,10 @@ const char    *vd_test_keyring_get_folder  (VdTestKeyring *self);
 /* Locks the login collection through the Secret Service's Lock method. There is no way back
  * without a prompt: lock in the last test of a program. */
 void           vd_test_keyring_lock        (VdTestKeyring *self);
+/* Kills the keyring daemon (SIGKILL, as a crash would) and waits until it has gone and its bus
+ * name has no owner. The bus may start a new daemon by D-Bus activation on the next call to
+ * the Secret Service, as a desktop session would: that one has the login keyring locked. */
+void           vd_test_keyring_kill_daemon (VdTestKeyring *self);
 /* Whether any file under @folder contains @needle (as bytes). */
 gboolean       vd_test_folder_contains     (const char *folder,
                                             const char *needle);

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 
 #include "vd-cli.h"
 #include "vd-id-number.h"
@@ -159,6 +160,17 @@ append_ocr (GString            *text,
   append_field (text, C_("ID card", "Valid"), validity);
 }
 
+/* The error's own words say more than the verdict (the address, the cause) unless the verdict
+ * already quotes them. */
+static gboolean
+error_adds_detail (const VdVerification *verification)
+{
+  const char *message = verification->error != NULL ? verification->error->message : NULL;
+
+  return message != NULL && *message != '\0'
+         && strstr (verification->verdict->explanation, message) == NULL;
+}
+
 char *
 vd_cli_format_text (const VdVerification *verification)
 {
@@ -172,6 +184,13 @@ vd_cli_format_text (const VdVerification *verification)
 
   g_string_append_printf (text, "%s — %s\n", verdict->title, verification->request->name);
   g_string_append_printf (text, "  %s\n", verdict->explanation);
+  if (error_adds_detail (verification))
+    {
+      g_string_append (text, "  ");
+      /* TRANSLATORS: %s is the failure in full: which address, what went wrong. */
+      g_string_append_printf (text, _("Details: %s"), verification->error->message);
+      g_string_append_c (text, '\n');
+    }
   g_string_append (text, "  ");
   g_string_append_printf (text, _("Next step: %s"), verdict->next_step);
   g_string_append_c (text, '\n');

@@ -34,17 +34,103 @@ parse_shape (const char    *text,
   return TRUE;
 }
 
+/* The faults by the names the command line takes them. */
+static const struct {
+  const char  *name;
+  VdFaultKind  kind;
+} fault_names[] = {
+  { "delay", VD_FAULT_DELAY },
+  { "drip", VD_FAULT_DRIP },
+  { "server-error", VD_FAULT_SERVER_ERROR },
+  { "throttling", VD_FAULT_THROTTLING },
+  { "reset", VD_FAULT_RESET },
+  { "reset-mid-answer", VD_FAULT_RESET_MID_ANSWER },
+  { "garbage", VD_FAULT_GARBAGE },
+  { "oversized", VD_FAULT_OVERSIZED },
+  { "empty", VD_FAULT_EMPTY },
+  { "no-status", VD_FAULT_NO_STATUS },
+  { "bad-utf8", VD_FAULT_BAD_UTF8 },
+  { "status", VD_FAULT_STATUS },
+};
+
+/* "KIND" or "KIND:VALUE" (VALUE a number: milliseconds, an HTTP status, a size…), queued on
+ * @simulator. */
+static gboolean
+push_fault (VdSimulator  *simulator,
+            const char   *text,
+            GError      **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ":", 2);
+  guint64 value = 0;
+
+  if (parts[0] != NULL && parts[1] != NULL &&
+      !g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXUINT, &value, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--fault %s: the value after “:” must be a whole number"), text);
+      return FALSE;
+    }
+
+  for (guint i = 0; parts[0] != NULL && i < G_N_ELEMENTS (fault_names); i++)
+    {
+      if (g_str_equal (parts[0], fault_names[i].name))
+        {
+          vd_simulator_push_fault (simulator, fault_names[i].kind, (guint) value);
+          return TRUE;
+        }
+    }
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("--fault must be one of delay, drip, server-error, throttling, reset, "
+                 "reset-mid-answer, garbage, oversized, empty, no-status, bad-utf8 or status, "
+                 "not “%s”"), text);
+  return FALSE;
+}
+
+static GTlsCertificate *
+load_certificate (const char  *certificate_file,
+                  const char  *key_file,
+                  GError     **error)
+{
+  GTlsCertificate *certificate;
+
+  if ((certificate_file == NULL) != (key_file == NULL))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--tls-certificate and --tls-key go together"));
+      return NULL;
+    }
+  if (certificate_file == NULL)
+    return NULL;
+
+  certificate = g_tls_certificate_new_from_files (certificate_file, key_file, error);
+  if (certificate == NULL)
+    g_prefix_error (error, _("cannot load the TLS certificate: "));
+  return certificate;
+}
+
 int
 vd_cli_simulator (int    argc,
                   char **argv)
 {
   int port = 0;
   g_autofree char *shape_text = NULL;
+  g_auto(GStrv) faults = NULL;
+  g_autofree char *certificate_file = NULL;
+  g_autofree char *key_file = NULL;
   const GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port,
       N_("Listen on this port of 127.0.0.1 (default: any free port)"), N_("PORT") },
     { "shape", 0, 0, G_OPTION_ARG_STRING, &shape_text,
       N_("Answer shape: flat (the real service, default), seed-json or seed-xml"), N_("SHAPE") },
+    { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
+      N_("Play this fault on the next request, one request per --fault, in order (e.g. drip:200, "
+         "server-error:503, throttling:1000, reset, reset-mid-answer:20, oversized:52428800, "
+         "bad-utf8, status:42)"), N_("KIND[:VALUE]") },
+    { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &certificate_file,
+      N_("Serve HTTPS with this PEM certificate (with --tls-key)"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &key_file,
+      N_("The PEM private key of --tls-certificate"), N_("FILE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -52,6 +138,7 @@ vd_cli_simulator (int    argc,
   g_autoptr(VdCredentials) credentials = NULL;
   g_autoptr(VdSimulator) simulator = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
   VdAnswerShape shape;
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -73,7 +160,16 @@ vd_cli_simulator (int    argc,
   if (error != NULL)
     return vd_cli_fail ("%s", error->message);
 
+  certificate = load_certificate (certificate_file, key_file, &error);
+  if (error != NULL)
+    return vd_cli_fail ("%s", error->message);
+
   simulator = vd_simulator_new ();
+  for (guint i = 0; faults != NULL && faults[i] != NULL; i++)
+    {
+      if (!push_fault (simulator, faults[i], &error))
+        return vd_cli_fail ("%s", error->message);
+    }
   if (credentials != NULL)
     {
       /* Given a key pair, the simulator accepts only that one, as a real account would. */
@@ -85,7 +181,7 @@ vd_cli_simulator (int    argc,
     }
   vd_simulator_set_answer_shape (simulator, shape);
 
-  if (!vd_simulator_listen (simulator, (guint) port, NULL, &error))
+  if (!vd_simulator_listen (simulator, (guint) port, certificate, &error))
     return vd_cli_fail (_("cannot listen on port %d: %s"), port, error->message);
 
   /* The URL comes first and alone on its line, so that a script can read it. */

@@ -15,6 +15,9 @@ typedef enum {
   VD_CLIENT_ERROR_TLS,              /* the server's certificate is not trusted: not sent */
   VD_CLIENT_ERROR_OUTCOME_UNKNOWN,  /* sent, then no answer (read timeout, connection reset) */
   VD_CLIENT_ERROR_NO_CREDENTIALS,   /* no AccessKey configured and not in training mode */
+  VD_CLIENT_ERROR_CONNECTION_REFUSED, /* nothing listens at the endpoint: not sent */
+  VD_CLIENT_ERROR_HOST_NOT_FOUND,   /* the endpoint's name does not resolve: not sent */
+  VD_CLIENT_ERROR_NOT_RECORDED,     /* the history cannot record the verification: not sent */
 } VdClientError;
 
 GQuark vd_client_error_quark (void);

@@ -244,7 +244,9 @@ set_result (VdHistoryRecord      *self,
   else
     {
       self->error_code = g_strdup (result->code);
-      self->error_message = g_strdup (result->message);
+      /* A message quoting the string to sign would put the full ID number in the history. */
+      if (vd_gateway_message_is_quotable (result->message))
+        self->error_message = g_strdup (result->message);
     }
 }
 

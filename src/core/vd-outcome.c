@@ -398,8 +398,8 @@ verdict_for_throttling (const VdVerifyResult *result)
 
 /* A gateway message may quote the server's string to sign: such a message never reaches the
  * operator's screen or the history. */
-static gboolean
-message_is_quotable (const char *message)
+gboolean
+vd_gateway_message_is_quotable (const char *message)
 {
   g_autofree char *folded = NULL;
 
@@ -414,7 +414,7 @@ static VdVerdict *
 verdict_for_other_gateway_code (const VdVerifyResult *result)
 {
   g_autofree char *next_step = NULL;
-  const char *message = message_is_quotable (result->message)
+  const char *message = vd_gateway_message_is_quotable (result->message)
                         ? result->message
                         : _("no further description");
 
@@ -602,6 +602,34 @@ verdict_for_client_error (const GError *error)
     case VD_CLIENT_ERROR_OUTCOME_UNKNOWN:
       return outcome_unknown_verdict (g_strdup (_("The request was sent but no answer came back, "
                                                   "so the outcome is unknown.")));
+
+    case VD_CLIENT_ERROR_CONNECTION_REFUSED:
+      verdict = error_verdict (VD_SEVERITY_SERVICE_PROBLEM,
+                               _("The service address refused the connection: nothing is "
+                                 "listening there, so nothing was sent."),
+                               _("Check the service address and port in Preferences, then "
+                                 "submit again."));
+      verdict->can_resubmit = TRUE;
+      verdict->open_preferences = TRUE;
+      return verdict;
+
+    case VD_CLIENT_ERROR_HOST_NOT_FOUND:
+      verdict = error_verdict (VD_SEVERITY_SERVICE_PROBLEM,
+                               _("The service's name cannot be found on this network (no DNS "
+                                 "answer), so nothing was sent."),
+                               _("Check the network connection and the service address in "
+                                 "Preferences, then submit again."));
+      verdict->can_resubmit = TRUE;
+      verdict->open_preferences = TRUE;
+      return verdict;
+
+    case VD_CLIENT_ERROR_NOT_RECORDED:
+      /* The store's own words say which file and why. */
+      verdict = error_verdict (VD_SEVERITY_SERVICE_PROBLEM, error->message,
+                               _("Ask your administrator to make the history writable, then "
+                                 "submit again."));
+      verdict->can_resubmit = TRUE;
+      return verdict;
 
     case VD_CLIENT_ERROR_NO_CREDENTIALS:
       verdict = error_verdict (VD_SEVERITY_SERVICE_PROBLEM,

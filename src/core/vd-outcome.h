@@ -38,6 +38,11 @@ VdVerdict  *vd_verdict_for_result  (const VdVerifyResult *result);
 VdVerdict  *vd_verdict_for_error   (const GError *error);
 void        vd_verdict_free        (VdVerdict *verdict);
 
+/* Whether a gateway's error message may be shown and kept: FALSE for an empty one and for one
+ * that quotes the server's string to sign, which with HMAC-SHA1 holds every parameter of the
+ * request, the full ID number and the name included. */
+gboolean    vd_gateway_message_is_quotable (const char *message);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VdVerdict, vd_verdict_free)
 
 G_END_DECLS

@@ -437,6 +437,7 @@ on_sent_recorded (GObject      *source,
   g_autoptr(GTask) task = user_data;
   VerifyData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) not_recorded = NULL;
 
   data->sent = vd_desk_journal_record_sent_finish (VD_DESK_JOURNAL (source), result, &error);
   if (data->sent == NULL)
@@ -447,8 +448,10 @@ on_sent_recorded (GObject      *source,
           return;
         }
       /* No record, no request: a verification the history cannot keep is not sent. */
-      g_prefix_error (&error, _("Not sent: the history cannot record this verification. "));
-      finish_verification (task, NULL, error);
+      not_recorded = g_error_new (VD_CLIENT_ERROR, VD_CLIENT_ERROR_NOT_RECORDED,
+                                  _("Not sent: the history cannot record this verification. %s"),
+                                  error->message);
+      finish_verification (task, NULL, not_recorded);
       return;
     }
 

@@ -248,6 +248,24 @@ not_sent_error (Attempt      *attempt,
                           host, cause->message);
     }
 
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_error_new (VD_CLIENT_ERROR, VD_CLIENT_ERROR_CONNECTION_REFUSED,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "%s refused the connection (%u attempt): nothing listens at "
+                                     "that address and port. Nothing was sent; check the "
+                                     "endpoint, then submit again.",
+                                     "%s refused the connection (%u attempts): nothing listens at "
+                                     "that address and port. Nothing was sent; check the "
+                                     "endpoint, then submit again.",
+                                     attempt->number),
+                        host, attempt->number);
+
+  if (cause->domain == G_RESOLVER_ERROR)
+    return g_error_new (VD_CLIENT_ERROR, VD_CLIENT_ERROR_HOST_NOT_FOUND,
+                        _("The name %s cannot be found (%s). Nothing was sent; check the network "
+                          "connection and the spelling of the endpoint, then submit again."),
+                        host, cause->message);
+
   return g_error_new (VD_CLIENT_ERROR, VD_CLIENT_ERROR_NOT_SENT,
                       g_dngettext (GETTEXT_PACKAGE,
                                    "Could not reach %s (%u attempt): %s. Nothing was sent; check "

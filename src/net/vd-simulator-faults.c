@@ -2,8 +2,8 @@
  *
  * A queued fault either replaces the gateway's processing (a 5xx, Throttling, a reset, a body
  * that is garbage, oversized, empty, lacks VerifyStatus or is not UTF-8) or shapes the normal
- * answer on its way out (held back, dripped a byte at a time). An answer held back stays
- * "pending" until it is out, its client goes away, or the simulator disconnects.
+ * answer on its way out (held back, dripped a byte at a time, cut off part way). An answer held
+ * back stays "pending" until it is out, its client goes away, or the simulator disconnects.
  */
 
 #define G_LOG_DOMAIN "vd-simulator"
@@ -17,6 +17,8 @@
 #include "vd-simulator-faults.h"
 
 #define JSON_CONTENT_TYPE "application/json;charset=utf-8"
+/* How long a cut answer's first part has to reach the client before the connection closes. */
+#define CUT_DELAY_MS 50
 
 /* A message whose answer is still in the simulator's hands (a fault): the timer or idle that
  * will move it on, and the signal handlers that drop it if the client goes away first. */
@@ -145,6 +147,42 @@ on_reset (gpointer data)
     g_io_stream_close (stream, NULL, NULL);
 
   return G_SOURCE_REMOVE;
+}
+
+/* The part of the answer that goes out before the cut. */
+static gboolean
+on_cut_first_part (gpointer data)
+{
+  Pending *pending = data;
+  SoupMessageBody *body = soup_server_message_get_response_body (pending->msg);
+  gsize size;
+  const guint8 *bytes = g_bytes_get_data (pending->body, &size);
+
+  g_clear_pointer (&pending->source, g_source_unref);
+  soup_message_body_append (body, SOUP_MEMORY_COPY, bytes, MIN (pending->sent, size));
+  soup_server_message_unpause (pending->msg);
+
+  /* Then, once that part is surely on the wire, the connection goes. */
+  pending->source = vd_context_timeout_attach (pending->self->context, CUT_DELAY_MS, on_reset,
+                                               pending);
+  return G_SOURCE_REMOVE;
+}
+
+void
+vd_simulator_start_cut (VdSimulator       *self,
+                        SoupServerMessage *msg,
+                        VdSimulatorReply  *reply,
+                        gsize              length)
+{
+  Pending *pending = pending_new (self, msg, g_idle_source_new (), on_cut_first_part);
+
+  /* The whole answer's length is announced, as a real gateway does, so that the client can
+   * tell a cut answer from a complete one. */
+  soup_message_headers_set_content_length (soup_server_message_get_response_headers (msg),
+                                           reply->length);
+  pending->body = g_bytes_new_take (g_steal_pointer (&reply->body), reply->length);
+  /* At least one byte is held back: the answer must stay incomplete. */
+  pending->sent = MIN (length, reply->length > 0 ? reply->length - 1 : 0);
 }
 
 void
@@ -280,6 +318,7 @@ vd_simulator_apply_replacing_fault (VdSimulator            *self,
     case VD_FAULT_DELAY:
     case VD_FAULT_DRIP:
     case VD_FAULT_STATUS:
+    case VD_FAULT_RESET_MID_ANSWER:
     default:
       return FALSE;
     }

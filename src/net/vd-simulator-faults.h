@@ -14,7 +14,7 @@ typedef struct {
 } VdSimulatorFault;
 
 /* The faults that replace the processing altogether: fills in @reply (or, for RESET, takes
- * the message over). FALSE for the others (DELAY, DRIP and STATUS shape the normal answer).
+ * the message over). FALSE for the others (DELAY, DRIP, RESET_MID_ANSWER and STATUS shape the normal answer).
  * @params (NULL when unreadable) and @now are the request's. */
 gboolean vd_simulator_apply_replacing_fault (VdSimulator            *self,
                                              SoupServerMessage      *msg,
@@ -35,6 +35,12 @@ void     vd_simulator_start_drip            (VdSimulator       *self,
                                              SoupServerMessage *msg,
                                              VdSimulatorReply  *reply,
                                              guint              interval_ms);
+/* Sends the headers (with the whole answer's Content-Length) and the first @length bytes of
+ * @reply's body (taken; at most all but its last byte), then closes the connection. */
+void     vd_simulator_start_cut             (VdSimulator       *self,
+                                             SoupServerMessage *msg,
+                                             VdSimulatorReply  *reply,
+                                             gsize              length);
 /* Lets go of every answer a fault still holds, without sending anything more. */
 void     vd_simulator_drop_all_pending      (VdSimulator *self);
 

@@ -327,11 +327,14 @@ handle_request (SoupServer        *server,
 
       if (reply.status != 0)
         send_reply (self, msg, &reply, request_id,
-                    fault != NULL && fault->kind == VD_FAULT_DRIP);
+                    fault != NULL && (fault->kind == VD_FAULT_DRIP ||
+                                      fault->kind == VD_FAULT_RESET_MID_ANSWER));
       if (fault != NULL && fault->kind == VD_FAULT_DELAY)
         vd_simulator_start_delay (self, msg, fault->value);
       else if (fault != NULL && fault->kind == VD_FAULT_DRIP)
         vd_simulator_start_drip (self, msg, &reply, fault->value);
+      else if (fault != NULL && fault->kind == VD_FAULT_RESET_MID_ANSWER)
+        vd_simulator_start_cut (self, msg, &reply, fault->value);
     }
 
   g_free (params_problem.message);
@@ -513,7 +516,7 @@ vd_simulator_push_fault (VdSimulator *self,
   VdSimulatorFault *fault;
 
   g_return_if_fail (VD_IS_SIMULATOR (self));
-  g_return_if_fail (kind <= VD_FAULT_STATUS);
+  g_return_if_fail (kind <= VD_FAULT_RESET_MID_ANSWER);
 
   fault = g_new (VdSimulatorFault, 1);
   fault->kind = kind;

@@ -31,6 +31,8 @@ typedef enum {
   VD_FAULT_NO_STATUS,    /* 200 with a well-formed answer that lacks VerifyStatus */
   VD_FAULT_BAD_UTF8,     /* 200 with a JSON answer containing invalid UTF-8 */
   VD_FAULT_STATUS,       /* a well-formed verdict with VerifyStatus @value (e.g. 42) */
+  VD_FAULT_RESET_MID_ANSWER, /* send the headers and the first @value bytes of a valid answer,
+                              * then close the connection */
 } VdFaultKind;
 
 #define VD_TYPE_SIMULATOR (vd_simulator_get_type ())

@@ -11,8 +11,16 @@ G_BEGIN_DECLS
 /* How long a connection waits for another process's lock before giving up. */
 #define VD_HISTORY_BUSY_TIMEOUT_MS 10000
 
-/* The worker connection's page cache, in KiB. */
-#define VD_HISTORY_CACHE_KIB 32768
+/* The worker connection's page cache, in KiB: SQLite's own default. The app keeps the history
+ * open for weeks, and a larger cache fills with every page a verification or a scroll through
+ * the window touches, so the process grew with the store (32 MiB here made 10,000
+ * verifications grow the resident set by 12 MB: tests/bench/bench-load). */
+#define VD_HISTORY_CACHE_KIB 2048
+/* The cache during an import (vd_history_insert_records): one transaction inserting into ten
+ * indexes of up to a million rows touches pages all over the file, and a cache that keeps the
+ * upper levels of every index in memory keeps it fast (bench-history's fill). Given back at
+ * the end of the import. */
+#define VD_HISTORY_BULK_CACHE_KIB 32768
 
 /* Names are searched by 1- and 2-character pieces of their folded form ("grams"); only the
  * first this many characters of a name are cut into pieces. */

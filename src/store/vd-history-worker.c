@@ -30,6 +30,7 @@ struct _VdHistoryWorker
   /* Touched only by the thread. */
   sqlite3     *db;
   GHashTable  *statements;  /* SQL text → sqlite3_stmt, prepared once */
+  GError      *open_error;  /* why the last open failed: every later call says so */
 };
 
 /* --- errors --- */
@@ -555,6 +556,15 @@ vd_history_open_reader (const char  *path,
   return NULL;
 }
 
+static int
+set_cache_size (sqlite3 *db,
+                int      kib)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", kib);
+
+  return exec_pragma_text (db, sql, NULL);
+}
+
 /* Opens the file and checks it. FALSE with *@corrupt set when the file is damaged. */
 static gboolean
 open_connection (VdHistoryWorker  *worker,
@@ -577,11 +587,14 @@ open_connection (VdHistoryWorker  *worker,
     }
   if (rc == SQLITE_OK)
     rc = exec_pragma_text (worker->db, "PRAGMA synchronous = FULL", NULL);
-  /* Inserting into ten indexes of a million rows touches pages all over the file: a cache of
-   * VD_HISTORY_CACHE_KIB keeps the upper levels of every index in memory. */
+  /* Deleted rows are overwritten with zeros, so that a purged record does not stay readable in
+   * the file's free space (handle_purge). */
   if (rc == SQLITE_OK)
-    rc = exec_pragma_text (worker->db, "PRAGMA cache_size = -" G_STRINGIFY (VD_HISTORY_CACHE_KIB),
-                           NULL);
+    rc = exec_pragma_text (worker->db, "PRAGMA secure_delete = ON", NULL);
+  /* Small between imports (VD_HISTORY_CACHE_KIB), so that memory stays flat whatever the
+   * size of the store; handle_insert raises it for its one transaction. */
+  if (rc == SQLITE_OK)
+    rc = set_cache_size (worker->db, VD_HISTORY_CACHE_KIB);
   if (rc == SQLITE_OK)
     rc = exec_pragma_text (worker->db, "PRAGMA quick_check", &check);
   if (rc == SQLITE_OK && worker->page_limit > 0)
@@ -1066,11 +1079,22 @@ handle_insert (VdHistoryWorker  *worker,
   gboolean ok = TRUE;
   gint64 id;
 
-  if (!begin (worker, what, error))
-    return FALSE;
-  for (guint i = 0; ok && i < message->records->len; i++)
-    ok = insert_record (worker, g_ptr_array_index (message->records, i), &id, NULL, error);
-  return end (worker, ok, what, error);
+  /* A large cache for the import's one transaction only: lowering it again frees the pages
+   * above the limit, so the import leaves no lasting growth behind. */
+  set_cache_size (worker->db, VD_HISTORY_BULK_CACHE_KIB);
+  if (begin (worker, what, error))
+    {
+      for (guint i = 0; ok && i < message->records->len; i++)
+        ok = insert_record (worker, g_ptr_array_index (message->records, i), &id, NULL, error);
+      ok = end (worker, ok, what, error);
+    }
+  else
+    {
+      ok = FALSE;
+    }
+  set_cache_size (worker->db, VD_HISTORY_CACHE_KIB);
+  sqlite3_db_release_memory (worker->db);
+  return ok;
 }
 
 static gboolean
@@ -1151,6 +1175,23 @@ purge_name_grams (VdHistoryWorker *worker,
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* The WAL still holds the pages of a purged record as they were before the purge: copies them
+ * back into the database (where secure_delete has zeroed the record) and empties it. Only when
+ * no other connection is reading — waiting for one would hold up the next "record sent" — so
+ * a WAL that is in use keeps them until its next reset: the purge has done its part. */
+static void
+truncate_wal (VdHistoryWorker *worker)
+{
+  int rc;
+
+  sqlite3_busy_timeout (worker->db, 0);
+  rc = sqlite3_wal_checkpoint_v2 (worker->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  sqlite3_busy_timeout (worker->db, VD_HISTORY_BUSY_TIMEOUT_MS);
+  if (rc != SQLITE_OK)
+    g_debug ("The WAL could not be emptied after a purge (SQLite %d): another connection is "
+             "reading", rc);
+}
+
 static gboolean
 handle_purge (VdHistoryWorker  *worker,
               VdHistoryMessage *message,
@@ -1194,7 +1235,11 @@ handle_purge (VdHistoryWorker  *worker,
       return end (worker, FALSE, what, error);
     }
 
-  return end (worker, TRUE, what, error);
+  if (!end (worker, TRUE, what, error))
+    return FALSE;
+  if (message->result_count > 0)
+    truncate_wal (worker);
+  return TRUE;
 }
 
 /* --- reading --- */
@@ -1302,7 +1347,16 @@ handle_message (VdHistoryWorker  *worker,
   GCancellable *cancellable = g_task_get_cancellable (message->task);
 
   if (message->kind == VD_HISTORY_MESSAGE_OPEN)
-    return handle_open (worker, message, error);
+    {
+      g_autoptr(GError) open_error = NULL;
+
+      g_clear_error (&worker->open_error);
+      if (handle_open (worker, message, &open_error))
+        return TRUE;
+      worker->open_error = g_error_copy (open_error);
+      g_propagate_error (error, g_steal_pointer (&open_error));
+      return FALSE;
+    }
 
   /* A read nobody waits for any more, or a "sent" whose request will not leave, is skipped;
    * an answer is always recorded. */
@@ -1310,6 +1364,12 @@ handle_message (VdHistoryWorker  *worker,
       g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
+  /* After a failed open the reason stands, with its advice: "not open" would not help. */
+  if (worker->db == NULL && worker->open_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (worker->open_error));
+      return FALSE;
+    }
   if (worker->db == NULL)
     {
       g_set_error_literal (error, VD_HISTORY_ERROR, VD_HISTORY_ERROR_NOT_OPEN,
@@ -1483,6 +1543,7 @@ vd_history_worker_free (VdHistoryWorker *worker)
   g_thread_join (worker->thread);
   g_async_queue_unref (worker->queue);
   g_hash_table_unref (worker->statements);
+  g_clear_error (&worker->open_error);
   g_free (worker->path);
   g_free (worker);
 }

@@ -544,6 +544,38 @@ on_secret_retrieved (GObject      *source,
 }
 
 static void
+on_default_collection (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  collection = secret_collection_for_alias_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (collection != NULL && secret_collection_get_locked (collection))
+    g_task_return_error (task, locked_error ());
+  else
+    g_task_return_pointer (task, NULL, NULL);
+}
+
+/* Nothing found. A locked keyring may hide what it holds: gnome-keyring started again by D-Bus
+ * activation (after its daemon died) has the login keyring locked and finds no item in it, and
+ * "no AccessKey is stored" would send the operator to enter a key that is there. */
+static void
+check_default_collection (GTask *task)
+{
+  secret_collection_for_alias (NULL, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
+                               g_task_get_cancellable (task), on_default_collection, task);
+}
+
+static void
 on_lookup_searched (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -583,7 +615,7 @@ on_lookup_searched (GObject      *source,
   else if (any_locked)
     g_task_return_error (task, locked_error ());
   else
-    g_task_return_pointer (task, NULL, NULL);
+    check_default_collection (g_steal_pointer (&task));
 
   g_list_free_full (items, g_object_unref);
 }

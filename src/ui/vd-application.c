@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "vd-application.h"
 #include "vd-env-credentials.h"
@@ -28,6 +29,11 @@ struct _VdApplication
 
   VdHistory         *history;
   guint              purge_source;
+
+  /* --training: training mode whatever the settings and credentials say. */
+  gboolean           forced_training;
+  /* --history: open the history window with the main window. */
+  gboolean           open_history_at_start;
 };
 
 #define PURGE_INTERVAL_S (24 * 60 * 60)
@@ -156,6 +162,14 @@ choose_mode (VdApplication *self)
 
   g_cancellable_cancel (self->keyring_lookup);
   g_clear_object (&self->keyring_lookup);
+
+  if (self->forced_training)
+    {
+      vd_desk_set_credentials (self->desk, NULL);
+      set_training (self, TRUE, _("VerifyDesk was started with --training: results are "
+                                  "simulated and nothing reaches Alibaba Cloud."));
+      return;
+    }
 
   if (g_settings_get_boolean (self->settings, "training-mode"))
     {
@@ -364,6 +378,58 @@ static const GActionEntry app_actions[] = {
   { .name = "history", .activate = history_action },
 };
 
+/* --- the command line --- */
+
+static const GOptionEntry option_entries[] = {
+  { "version", 'v', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { "training", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Start in training mode: verify against the built-in simulator whatever AccessKey is "
+       "configured"), NULL },
+  { "history", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Open the verification history (a supervisor PIN may be asked)"), NULL },
+  { NULL }
+};
+
+/* Runs in the process that was started, before it becomes the app or hands over to the one
+ * already running. */
+static int
+vd_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  VdApplication *self = VD_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      printf ("verifydesk %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  self->forced_training = g_variant_dict_contains (options, "training");
+  self->open_history_at_start = g_variant_dict_contains (options, "history");
+  if (!self->forced_training && !self->open_history_at_start)
+    return -1;
+
+  if (!g_application_register (application, NULL, &error))
+    {
+      g_printerr ("verifydesk: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  if (!g_application_get_is_remote (application))
+    return -1;
+
+  /* The running VerifyDesk keeps the mode it chose at its start. */
+  if (self->forced_training)
+    {
+      g_printerr ("verifydesk: %s\n", _("VerifyDesk is already running: quit it first to start "
+                                         "it in training mode."));
+      return EXIT_FAILURE;
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (application), "history", NULL);
+  return EXIT_SUCCESS;
+}
+
 /* --- the start-up benchmark's probe --- */
 
 static void
@@ -430,6 +496,12 @@ vd_application_activate (GApplication *application)
     }
 
   gtk_window_present (window);
+
+  if (self->open_history_at_start)
+    {
+      self->open_history_at_start = FALSE;
+      g_action_group_activate_action (G_ACTION_GROUP (self), "history", NULL);
+    }
 }
 
 static void
@@ -488,6 +560,7 @@ vd_application_class_init (VdApplicationClass *klass)
   object_class->finalize = vd_application_finalize;
   application_class->startup = vd_application_startup;
   application_class->activate = vd_application_activate;
+  application_class->handle_local_options = vd_application_handle_local_options;
 
   properties[PROP_TRAINING_REASON] =
     g_param_spec_string ("training-reason", NULL, NULL,
@@ -499,6 +572,15 @@ vd_application_class_init (VdApplicationClass *klass)
 static void
 vd_application_init (VdApplication *self)
 {
+  GApplication *application = G_APPLICATION (self);
+
+  g_application_add_main_option_entries (application, option_entries);
+  g_application_set_option_context_parameter_string (application, _("— identity verification at "
+                                                                    "the service counter"));
+  g_application_set_option_context_summary (application,
+                                            _("Without an AccessKey in the keyring or the "
+                                              "environment, VerifyDesk starts in training mode. "
+                                              "The command line for scripts is verifydesk-cli."));
 }
 
 VdApplication *

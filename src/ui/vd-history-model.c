@@ -8,6 +8,7 @@
 #include "vd-answer-parser.h"
 #include "vd-client-error.h"
 #include "vd-history-model.h"
+#include "vd-memory-trim.h"
 #include "vd-verification-private.h"
 
 /* --- VdHistoryItem --- */
@@ -170,6 +171,7 @@ evict_least_recent (VdHistoryModel *self)
       Page *page = g_queue_pop_tail (&self->lru);
 
       g_hash_table_remove (self->pages, GUINT_TO_POINTER (page->index));
+      vd_memory_trim_when_idle ();
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include "vd-history-window.h"
 #include "vd-id-number.h"
+#include "vd-memory-trim.h"
 #include "vd-outcome-badge.h"
 #include "vd-supervisor-pin.h"
 
@@ -1336,6 +1337,8 @@ vd_history_window_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->history);
   g_clear_object (&self->journal);
+  /* Thousands of rows and records went with the window. */
+  vd_memory_trim_when_idle ();
 
   G_OBJECT_CLASS (vd_history_window_parent_class)->dispose (object);
 }

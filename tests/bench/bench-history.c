@@ -550,7 +550,9 @@ measure_window (VdHistory *history)
   figures.scroll_s = (g_get_monotonic_time () - began) / (double) G_USEC_PER_SEC;
   g_signal_handlers_disconnect_by_func (clock, on_after_paint, &wait);
 
-  settle (300);
+  /* At rest: the app hands freed heap back to the system half a second after the last page
+   * it evicted (vd-memory-trim.c), as it would for an operator who stopped scrolling. */
+  settle (1000);
   after = rss_kb ();
   figures.growth_kb = after > before ? after - before : 0;
   figures.sqlite_growth_kb = (sqlite3_memory_used () - sqlite_before) / 1024;

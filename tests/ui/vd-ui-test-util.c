@@ -2,8 +2,6 @@
 
 #include <adwaita.h>
 
-#include "vd-test-util.h"
-
 void
 vd_ui_test_init (int    *argc,
                  char ***argv)
@@ -50,23 +48,27 @@ vd_ui_test_spin (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* The window is on screen with a size: before that its paintable draws nothing. */
+static gboolean
+is_drawable (gpointer data)
+{
+  GtkWidget *window = data;
+
+  return gtk_widget_get_mapped (window) &&
+         gtk_widget_get_width (window) > 0 && gtk_widget_get_height (window) > 0;
+}
+
+/* Draws @window's current content into a render node; NULL while it has nothing to draw yet
+ * (a window mapped a moment ago on a loaded machine). */
 static GskRenderNode *
 snapshot_window (GtkWidget *window)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (window),
-                          gtk_widget_get_height (window));
-  return gtk_snapshot_free_to_node (snapshot);
-}
-
-static gboolean
-window_has_content (gpointer data)
-{
-  g_autoptr(GskRenderNode) node = snapshot_window (data);
-
-  return node != NULL;
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (window), gtk_widget_get_height (window));
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
 }
 
 char *
@@ -81,17 +83,21 @@ vd_ui_test_screenshot (GtkWidget  *widget,
                                               "screenshots", NULL);
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   char *path = g_build_filename (folder, file, NULL);
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  int width;
+  int height;
 
-  g_assert_true (width > 0 && height > 0);
+  vd_ui_test_wait_until (is_drawable, window, 20000);
+  while ((node = snapshot_window (window)) == NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the window %s drew nothing within 20 s", name);
+      vd_ui_test_spin (50);
+    }
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
   g_mkdir_with_parents (folder, 0755);
 
-  /* A window that has just been shown or changed may have nothing to draw until its next
-   * frames (a leaflet folding, a page sliding in): wait, bounded, until it has. */
-  vd_ui_test_wait_until (window_has_content, window, 5000 * vd_test_slowdown ());
-  node = snapshot_window (window);
-  g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (native), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
