@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Prints 'N passed, N failed' from meson's testlog.json.
+"""Prints 'N passed, N failed' from one or more of meson's testlog.json files, summed (the normal
+build's and the sanitizer build's runs). A file that is missing counts as one failure: its run
+did not finish.
 
 Meson's own summary counts test programs, not the checks inside them. Here a TAP program counts
 each of its subtests; a TAP program that crashed counts the planned subtests it never reported as
@@ -48,9 +50,8 @@ def count_tap(stdout, passed_overall):
     return ok, failed
 
 
-def main(path):
+def count_log(path, failures):
     passed = failed = 0
-    failures = []
     with open(path, encoding="utf-8") as log:
         for line in log:
             line = line.strip()
@@ -66,7 +67,21 @@ def main(path):
             passed += p
             failed += f
             if f:
-                failures.append(entry.get("name", "?"))
+                failures.append(f"{entry.get('name', '?')} ({path})")
+    return passed, failed
+
+
+def main(paths):
+    passed = failed = 0
+    failures = []
+    for path in paths:
+        try:
+            p, f = count_log(path, failures)
+        except FileNotFoundError:
+            p, f = 0, 1
+            failures.append(f"no test log {path}: that run did not finish")
+        passed += p
+        failed += f
     for name in failures:
         print(f"failed: {name}")
     print(f"{passed} passed, {failed} failed")
@@ -74,4 +89,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "meson-logs/testlog.json"))
+    sys.exit(main(sys.argv[1:] or ["meson-logs/testlog.json"]))

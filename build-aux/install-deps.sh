@@ -19,6 +19,8 @@ packages=(
   appstream flatpak-builder groff-base
   # test: a real PostgreSQL server (initdb and pg_ctl) for the shared history
   postgresql
+  # the second test build: clang with its sanitizer and libFuzzer runtimes
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Inside a private D-Bus session: starts a gnome-keyring daemon with a fresh keyring, then runs
-# the test suite under Xvfb, then stops the daemon. Called by run-tests.sh.
+# the test suite under Xvfb, then stops the daemon. Called by run-tests.sh. With a second
+# argument, the sanitizer build: its suites run after the first build's, in the same session
+# (tests/meson.build has the setups; the fuzzers run last, alone, for their minute each).
 set -uo pipefail
 
 build="$1"
+sanitize="${2:-}"
 scratch=$(mktemp -d)
 keyring_pid=""
 
@@ -40,5 +43,16 @@ if [ "${owner:-}" != "(true,)" ]; then
   exit 1
 fi
 
-xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp -noreset" \
-  meson test -C "$build" --print-errorlogs --num-processes 2
+run_tests() {
+  xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp -noreset" \
+    meson test --print-errorlogs --num-processes 2 "$@"
+}
+
+status=0
+run_tests -C "$build" || status=1
+if [ -n "$sanitize" ]; then
+  run_tests -C "$sanitize" --setup sanitize --no-suite ui --no-suite fuzz || status=1
+  run_tests -C "$sanitize" --setup sanitizeui --suite ui || status=1
+  run_tests -C "$sanitize" --setup sanitize --suite fuzz --logbase fuzzlog || status=1
+fi
+exit $status

@@ -695,6 +695,20 @@ test_truncated_json (void)
   g_assert_true (g_str_has_prefix (other, "The answer is not valid JSON: "));
 }
 
+/* Found by fuzz-answer-parser: json-glib quotes a string token in its message, cut after a
+ * fixed number of bytes, here inside the last character of the address. The message is shown to
+ * the operator and must stay valid UTF-8 (parse_fails checks it). */
+static void
+test_json_error_quotes_cut_character (void)
+{
+  g_autofree char *message =
+    parse_fails (200, "{\"a\": \"浙江省杭州市余杭区文一西路96re\": \"97\"}",
+                 VD_ANSWER_ERROR_SYNTAX);
+
+  g_assert_true (g_str_has_prefix (message, "The answer is not valid JSON: "));
+  g_assert_nonnull (strstr (message, "浙江省杭州市余杭区"));
+}
+
 static void
 test_json_trailing_content (void)
 {
@@ -1139,6 +1153,8 @@ main (int   argc,
   g_test_add_func ("/answer-parser/garbage", test_garbage);
   g_test_add_func ("/answer-parser/garbage-multibyte", test_garbage_multibyte);
   g_test_add_func ("/answer-parser/truncated-json", test_truncated_json);
+  g_test_add_func ("/answer-parser/json-error-quotes-cut-character",
+                   test_json_error_quotes_cut_character);
   g_test_add_func ("/answer-parser/json-trailing-content", test_json_trailing_content);
   g_test_add_func ("/answer-parser/truncated-xml", test_truncated_xml);
   g_test_add_func ("/answer-parser/invalid-utf8", test_invalid_utf8);

@@ -9,12 +9,21 @@ on_deadline (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+guint
+vd_test_slowdown (void)
+{
+  const char *text = g_getenv ("VD_TEST_SLOWDOWN");
+  guint64 factor = text != NULL ? g_ascii_strtoull (text, NULL, 10) : 1;
+
+  return factor >= 1 && factor <= 100 ? (guint) factor : 1;
+}
+
 void
 vd_test_wait_for_flag (gboolean *flag,
                        guint     timeout_ms)
 {
   gboolean expired = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_deadline, &expired);
+  guint id = g_timeout_add (timeout_ms * vd_test_slowdown (), on_deadline, &expired);
 
   while (!*flag && !expired)
     g_main_context_iteration (NULL, TRUE);

@@ -869,8 +869,12 @@ parse_json (const char  *text,
 
   if (!json_parser_load_from_data (parser, text, length, &json_error))
     {
+      /* json-glib quotes the answer and may cut it inside a character: the message is shown
+       * and logged, so it must be valid UTF-8. */
+      g_autofree char *reason = g_utf8_make_valid (json_error->message, -1);
+
       g_set_error (error, VD_ANSWER_ERROR, VD_ANSWER_ERROR_SYNTAX,
-                   _("The answer is not valid JSON: %s"), json_error->message);
+                   _("The answer is not valid JSON: %s"), reason);
       return NULL;
     }
 
@@ -1072,8 +1076,13 @@ parse_xml (const char  *text,
   if (xml_error->domain == VD_ANSWER_ERROR)
     g_propagate_error (error, g_steal_pointer (&xml_error));
   else
-    g_set_error (error, VD_ANSWER_ERROR, VD_ANSWER_ERROR_SYNTAX,
-                 _("The answer is not valid XML: %s"), xml_error->message);
+    {
+      /* As for JSON: GMarkup may quote a piece of the answer cut inside a character. */
+      g_autofree char *reason = g_utf8_make_valid (xml_error->message, -1);
+
+      g_set_error (error, VD_ANSWER_ERROR, VD_ANSWER_ERROR_SYNTAX,
+                   _("The answer is not valid XML: %s"), reason);
+    }
 
   return NULL;
 }

@@ -131,8 +131,7 @@ static const char *
 request_header (const VdSimulatorRequest *request,
                 const char               *name)
 {
-  return soup_message_headers_get_one (soup_server_message_get_request_headers (request->msg),
-                                       name);
+  return soup_message_headers_get_one (request->headers, name);
 }
 
 /* --- reading the parameters --- */
@@ -150,10 +149,9 @@ vd_simulator_request_clear (VdSimulatorRequest *request)
 }
 
 static gboolean
-is_form_body (SoupServerMessage *msg)
+is_form_body (SoupMessageHeaders *headers)
 {
-  const char *content_type =
-    soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
 
   return content_type != NULL && g_ascii_strcasecmp (content_type, FORM_CONTENT_TYPE) == 0;
 }
@@ -178,18 +176,17 @@ gboolean
 vd_simulator_read_params (VdSimulatorRequest   *request,
                           VdSimulatorRejection *rejection)
 {
-  GUri *uri = soup_server_message_get_uri (request->msg);
-  const char *raw_query = g_uri_get_query (uri);
   g_autoptr(VdParams) form = NULL;
 
-  request->query = vd_params_parse_query (raw_query != NULL ? raw_query : "", NULL);
+  request->query = vd_params_parse_query (request->raw_query != NULL ? request->raw_query : "",
+                                          NULL);
   if (request->query == NULL)
     return reject (rejection, SOUP_STATUS_BAD_REQUEST, "InvalidParameter",
                    "The query string is malformed: an escape is invalid, the text is not "
                    "UTF-8, or a parameter is given more than once.");
 
   request->params = vd_params_copy (request->query);
-  if (!is_form_body (request->msg) || g_bytes_get_size (request->body) == 0)
+  if (!is_form_body (request->headers) || g_bytes_get_size (request->body) == 0)
     return TRUE;
 
   form = parse_form_body (request->body);
@@ -304,7 +301,7 @@ static gboolean
 check_signed_headers (VdSimulatorRequest   *request,
                       VdSimulatorRejection *rejection)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
+  SoupMessageHeaders *headers = request->headers;
   g_auto(GStrv) names = g_strsplit (request->v3_signed_headers, ";", -1);
   SoupMessageHeadersIter iter;
   const char *name;
@@ -414,14 +411,13 @@ v1_string_to_sign (VdSimulatorRequest *request)
   g_autoptr(VdParams) signed_params = vd_params_copy (request->params);
 
   vd_params_remove (signed_params, "Signature");
-  return vd_sign_v1_string_to_sign (soup_server_message_get_method (request->msg),
-                                    signed_params);
+  return vd_sign_v1_string_to_sign (request->method, signed_params);
 }
 
 static char *
 v3_string_to_sign (VdSimulatorRequest *request)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
+  SoupMessageHeaders *headers = request->headers;
   g_auto(GStrv) names = g_strsplit (request->v3_signed_headers, ";", -1);
   g_autoptr(VdParams) signed_headers = vd_params_new ();
   g_autofree char *canonical = NULL;
@@ -435,7 +431,7 @@ v3_string_to_sign (VdSimulatorRequest *request)
       vd_params_set (signed_headers, lower, value != NULL ? value : "");
     }
 
-  canonical = vd_sign_v3_canonical_request (soup_server_message_get_method (request->msg), "/",
+  canonical = vd_sign_v3_canonical_request (request->method, "/",
                                             request->query, signed_headers,
                                             request_header (request, "x-acs-content-sha256"),
                                             &signed_names);
@@ -581,7 +577,7 @@ vd_simulator_accept_request (VdSimulator                *self,
                              const VdSimulatorRejection *params_problem,
                              VdSimulatorRejection       *rejection)
 {
-  const char *method = soup_server_message_get_method (request->msg);
+  const char *method = request->method;
   VdCredentials *credentials = NULL;
 
   if (strcmp (path, "/") != 0)

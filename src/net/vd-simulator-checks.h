@@ -15,10 +15,14 @@ typedef struct {
   char       *message;
 } VdSimulatorRejection;
 
-/* One request as received, while it is checked. The dispatcher fills in @msg, @scheme, @body
- * and @now; the checks fill in the rest. */
+/* One request as received, while it is checked. The dispatcher fills in @method, @raw_query,
+ * @headers, @scheme, @body and @now from the arriving message; the checks fill in the rest.
+ * Nothing here needs a socket, so the checks also run on a request made up in memory (the
+ * fuzzer of tests/fuzz does). */
 typedef struct {
-  SoupServerMessage *msg;
+  const char         *method;
+  const char         *raw_query; /* as sent, still percent-encoded; NULL: none */
+  SoupMessageHeaders *headers;
   VdSignatureScheme  scheme;
   VdParams          *query;     /* the raw query, decoded */
   VdParams          *params;    /* query and form body together */

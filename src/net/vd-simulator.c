@@ -302,7 +302,9 @@ handle_request (SoupServer        *server,
   gboolean params_read;
   gboolean xml;
 
-  request.msg = msg;
+  request.method = soup_server_message_get_method (msg);
+  request.raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
+  request.headers = soup_server_message_get_request_headers (msg);
   request.scheme = scheme_of (msg);
   request.body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   request.now = simulator_now (self);
