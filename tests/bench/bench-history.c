@@ -692,6 +692,158 @@ remove_empty_history (const char *folder)
   g_rmdir (folder);
 }
 
+/* --- GTK's own share: a bare column view --- */
+
+/* A list of @n_items plain objects, made when asked for: as long as the history, holding
+ * nothing. */
+#define BENCH_TYPE_PLAIN_LIST (bench_plain_list_get_type ())
+G_DECLARE_FINAL_TYPE (BenchPlainList, bench_plain_list, BENCH, PLAIN_LIST, GObject)
+
+struct _BenchPlainList
+{
+  GObject parent_instance;
+  guint   n_items;
+};
+
+static GType
+bench_plain_list_get_item_type (GListModel *model)
+{
+  return G_TYPE_OBJECT;
+}
+
+static guint
+bench_plain_list_get_n_items (GListModel *model)
+{
+  return BENCH_PLAIN_LIST (model)->n_items;
+}
+
+static gpointer
+bench_plain_list_get_item (GListModel *model,
+                           guint       position)
+{
+  return position < BENCH_PLAIN_LIST (model)->n_items ? g_object_new (G_TYPE_OBJECT, NULL)
+                                                       : NULL;
+}
+
+static void
+bench_plain_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = bench_plain_list_get_item_type;
+  iface->get_n_items = bench_plain_list_get_n_items;
+  iface->get_item = bench_plain_list_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BenchPlainList, bench_plain_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      bench_plain_list_model_init))
+
+static void
+bench_plain_list_class_init (BenchPlainListClass *klass)
+{
+}
+
+static void
+bench_plain_list_init (BenchPlainList *self)
+{
+}
+
+static void
+setup_plain_cell (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, gtk_inscription_new ("—"));
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* The growth of a window of the same size holding only a GtkColumnView with the history
+ * window's seven columns, each cell a one-character GtkInscription, over @n_items plain
+ * objects: what GTK 4.8 itself keeps for a list that long (about 200 rows of eight list-item
+ * widgets, whatever the height), with nothing of VerifyDesk in it. */
+static guint64
+measure_bare_column_view (guint n_items)
+{
+  g_autoptr(BenchPlainList) list = g_object_new (BENCH_TYPE_PLAIN_LIST, NULL);
+  GtkNoSelection *selection;
+  GtkWidget *column_view;
+  GtkWidget *scroller;
+  GtkWidget *window;
+  guint64 before;
+  guint64 after;
+
+  list->n_items = n_items;
+  settle (300);
+  malloc_trim (0);
+  before = rss_kb ();
+
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (list)));
+  column_view = gtk_column_view_new (GTK_SELECTION_MODEL (selection));
+  for (guint i = 0; i < 7; i++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkColumnViewColumn *column;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_plain_cell), NULL);
+      column = gtk_column_view_column_new ("Column", factory);
+      gtk_column_view_column_set_expand (column, TRUE);
+      gtk_column_view_append_column (GTK_COLUMN_VIEW (column_view), column);
+      g_object_unref (column);
+    }
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), column_view);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH, WINDOW_HEIGHT);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_present (GTK_WINDOW (window));
+  if (!iterate_until (is_mapped, window, 60 * G_USEC_PER_SEC))
+    die ("the bare column view did not show in time", NULL);
+  settle (300);
+  after = rss_kb ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (300);
+  return after > before ? after - before : 0;
+}
+
+/* Run in a process of its own (this program with --bare-column-view N): after the history
+ * window, freed heap would be reused and hide what the bare view needs. */
+static int
+run_bare_column_view (guint n_items)
+{
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/verifydesk-bench", TRUE);
+  if (!gtk_init_check ())
+    die ("no display for the bare column view", NULL);
+  adw_init ();
+  warm_fonts ();
+  /* A one-row view first loads what any column view loads (its style, its icons) without
+   * leaving rows' worth of freed heap for the measured one to reuse. */
+  measure_bare_column_view (1);
+  printf ("%" G_GUINT64_FORMAT "\n", measure_bare_column_view (n_items));
+  return 0;
+}
+
+static void
+print_bare_column_view (guint n_items)
+{
+  g_autofree char *n = g_strdup_printf ("%u", n_items);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "/proc/self/exe", "--bare-column-view", n, NULL };
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+                     &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    die ("the bare column view", error);
+  printf ("floor_bare_column_view_growth_kb: %s kB\n", g_strstrip (out));
+}
+
 static void
 report_window (VdHistory  *history,
                Wait       *wait,
@@ -742,6 +894,7 @@ report_window (VdHistory  *history,
   printf ("window_scroll_s: %.1f s\n", figures.scroll_s);
   printf ("window_page_loads: %u pages\n", figures.page_loads);
   printf ("window_peak_pages_held: %u pages\n", figures.peak_pages);
+  print_bare_column_view (figures.n_items);
   fflush (stdout);
 
   g_clear_object (&empty);
@@ -753,6 +906,7 @@ main (int    argc,
       char **argv)
 {
   gint64 rows = 0;
+  int bare_items = -1;
   g_autofree char *db_path = NULL;
   g_autofree char *backend = NULL;
   g_autofree char *uri = NULL;
@@ -764,6 +918,8 @@ main (int    argc,
       "NAME" },
     { "uri", 0, 0, G_OPTION_ARG_STRING, &uri, "The PostgreSQL server (with --backend "
       "postgresql); the password from the URI or $PGPASSWORD", "URI" },
+    { "bare-column-view", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &bare_items,
+      "Measure only a bare column view of N plain items (run by the benchmark itself)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -786,6 +942,8 @@ main (int    argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     die ("options", error);
+  if (bare_items >= 0)
+    return run_bare_column_view ((guint) bare_items);
   if (rows < 0)
     die ("--rows must be 0 or more", NULL);
   if (backend != NULL && !g_str_equal (backend, "sqlite") && !g_str_equal (backend, "postgresql"))
