@@ -23,6 +23,14 @@ struct _VdHistoryItem
 
 G_DEFINE_FINAL_TYPE (VdHistoryItem, vd_history_item, G_TYPE_OBJECT)
 
+enum {
+  ITEM_PROP_0,
+  ITEM_PROP_LOADED,
+  N_ITEM_PROPS
+};
+
+static GParamSpec *item_properties[N_ITEM_PROPS];
+
 static void
 vd_history_item_finalize (GObject *object)
 {
@@ -34,9 +42,36 @@ vd_history_item_finalize (GObject *object)
 }
 
 static void
+vd_history_item_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  VdHistoryItem *self = VD_HISTORY_ITEM (object);
+
+  switch (prop_id)
+    {
+    case ITEM_PROP_LOADED:
+      g_value_set_boolean (value, self->record != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 vd_history_item_class_init (VdHistoryItemClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = vd_history_item_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = vd_history_item_finalize;
+  object_class->get_property = vd_history_item_get_property;
+
+  item_properties[ITEM_PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_ITEM_PROPS, item_properties);
 }
 
 static void
@@ -54,6 +89,16 @@ vd_history_item_new (VdHistoryRecord *record,
   self->record = record;
   self->position = position;
   return self;
+}
+
+/* A placeholder becomes the record it stood for: takes @record. */
+static void
+vd_history_item_fill (VdHistoryItem   *self,
+                      VdHistoryRecord *record)
+{
+  g_assert (self->record == NULL);
+  self->record = record;
+  g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_LOADED]);
 }
 
 const VdHistoryRecord *
@@ -106,6 +151,10 @@ struct _VdHistoryModel
   GQueue           lru;          /* Page, most recently used first */
   GHashTable      *loading;      /* page index + 1 → itself: requests in flight */
   GArray          *starts;       /* PageStart per page */
+  /* position → the placeholder handed out for it while its page loads (not owned: a weak
+   * reference removes it). Filled in place when the page arrives, so the list view keeps its
+   * row widgets instead of making new ones for a new item. */
+  GHashTable      *placeholders;
   GError          *error;
   gboolean         was_loading;
 
@@ -214,6 +263,61 @@ remember_next_start (VdHistoryModel *self,
   next->cursor = vd_history_cursor_for_record (g_ptr_array_index (records, records->len - 1));
 }
 
+/* Weak references are notified while the item is disposed: its fields are still there. */
+static void
+on_placeholder_finalized (gpointer  data,
+                          GObject  *where_the_object_was)
+{
+  VdHistoryModel *self = data;
+  guint position = ((VdHistoryItem *) where_the_object_was)->position;
+
+  if (g_hash_table_lookup (self->placeholders, GUINT_TO_POINTER (position)) ==
+      (gpointer) where_the_object_was)
+    g_hash_table_remove (self->placeholders, GUINT_TO_POINTER (position));
+}
+
+/* The placeholder for @position, made when none is out (the list view may ask twice). */
+static VdHistoryItem *
+placeholder_for (VdHistoryModel *self,
+                 guint           position)
+{
+  VdHistoryItem *item = g_hash_table_lookup (self->placeholders, GUINT_TO_POINTER (position));
+
+  if (item != NULL)
+    return g_object_ref (item);
+
+  item = vd_history_item_new (NULL, position);
+  g_hash_table_insert (self->placeholders, GUINT_TO_POINTER (position), item);
+  g_object_weak_ref (G_OBJECT (item), on_placeholder_finalized, self);
+  return item;
+}
+
+/* The placeholder out for @position, no longer tracked (the caller fills it), or NULL. */
+static VdHistoryItem *
+take_placeholder (VdHistoryModel *self,
+                  guint           position)
+{
+  VdHistoryItem *item = g_hash_table_lookup (self->placeholders, GUINT_TO_POINTER (position));
+
+  if (item == NULL)
+    return NULL;
+  g_object_weak_unref (G_OBJECT (item), on_placeholder_finalized, self);
+  g_hash_table_remove (self->placeholders, GUINT_TO_POINTER (position));
+  return g_object_ref (item);
+}
+
+static void
+forget_placeholders (VdHistoryModel *self)
+{
+  GHashTableIter iter;
+  gpointer item;
+
+  g_hash_table_iter_init (&iter, self->placeholders);
+  while (g_hash_table_iter_next (&iter, NULL, &item))
+    g_object_weak_unref (G_OBJECT (item), on_placeholder_finalized, self);
+  g_hash_table_remove_all (self->placeholders);
+}
+
 static void
 add_page (VdHistoryModel *self,
           guint           index,
@@ -227,7 +331,15 @@ add_page (VdHistoryModel *self,
   page->index = index;
   page->items = g_ptr_array_new_full ((guint) n_records, g_object_unref);
   for (gsize i = 0; i < n_records; i++)
-    g_ptr_array_add (page->items, vd_history_item_new (taken[i], first + (guint) i));
+    {
+      VdHistoryItem *item = take_placeholder (self, first + (guint) i);
+
+      if (item != NULL)
+        vd_history_item_fill (item, taken[i]);
+      else
+        item = vd_history_item_new (taken[i], first + (guint) i);
+      g_ptr_array_add (page->items, item);
+    }
 
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
   g_queue_push_head (&self->lru, page);
@@ -245,8 +357,6 @@ on_page_listed (GObject      *source,
   VdHistoryModel *self = request->self;
   g_autoptr(GPtrArray) records = NULL;
   GError *error = NULL;
-  guint first;
-  guint n_changed;
 
   records = vd_history_list_finish (VD_HISTORY (source), result, &error);
   if (request->generation != self->generation)
@@ -265,12 +375,9 @@ on_page_listed (GObject      *source,
     }
 
   remember_next_start (self, request->index, records);
+  /* No items-changed: the rows on screen hold placeholders, which add_page fills in place
+   * (their "loaded" notifies the row); rows the view has not asked for have no item yet. */
   add_page (self, request->index, records);
-
-  first = request->index * self->page_size;
-  n_changed = first < self->n_items ? MIN (self->page_size, self->n_items - first) : 0;
-  if (n_changed > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), first, n_changed, n_changed);
   notify_loading (self);
 }
 
@@ -362,6 +469,7 @@ start_over (VdHistoryModel *self)
   g_queue_clear (&self->lru);
   g_hash_table_remove_all (self->pages);
   g_hash_table_remove_all (self->loading);
+  forget_placeholders (self);
   g_array_set_size (self->starts, 0);
   g_clear_error (&self->error);
   self->n_items = 0;
@@ -411,7 +519,7 @@ vd_history_model_get_item (GListModel *model,
   if (page == NULL)
     {
       load_page (self, index);
-      return vd_history_item_new (NULL, position);
+      return placeholder_for (self, position);
     }
 
   touch_page (self, page);
@@ -441,6 +549,9 @@ vd_history_model_dispose (GObject *object)
   g_queue_clear (&self->lru);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->loading, g_hash_table_unref);
+  if (self->placeholders != NULL)
+    forget_placeholders (self);
+  g_clear_pointer (&self->placeholders, g_hash_table_unref);
   g_clear_object (&self->history);
 
   G_OBJECT_CLASS (vd_history_model_parent_class)->dispose (object);
@@ -504,6 +615,7 @@ static void
 vd_history_model_init (VdHistoryModel *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
+  self->placeholders = g_hash_table_new (NULL, NULL);
   self->loading = g_hash_table_new (NULL, NULL);
   self->starts = g_array_new (FALSE, TRUE, sizeof (PageStart));
   g_queue_init (&self->lru);

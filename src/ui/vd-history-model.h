@@ -21,7 +21,9 @@ guint                  vd_history_item_get_position (VdHistoryItem *self);
  * from the newest, each following one from the keyset cursor of the page before (so page N
  * costs what page 1 costs), a jump from the nearest page it knows plus an offset. Loaded
  * pages are kept in a small LRU; a page that leaves it is loaded again when asked for. While a
- * page loads its items are placeholders; when it arrives, items-changed covers its rows. */
+ * page loads its items are placeholders; when it arrives, each placeholder the view holds
+ * becomes its record in place and notifies "loaded" (no items-changed: the view keeps its row
+ * widgets). */
 #define VD_TYPE_HISTORY_MODEL (vd_history_model_get_type ())
 G_DECLARE_FINAL_TYPE (VdHistoryModel, vd_history_model, VD, HISTORY_MODEL, GObject)
 

@@ -85,6 +85,7 @@ struct _VdHistoryWindow
   VdHistory            *history;
   VdHistoryModel       *model;
   GtkSingleSelection   *selection;
+  VdHistoryItem        *watched_item;  /* the selected placeholder, until its record arrives */
   GCancellable         *cancellable;   /* NULL once disposed */
   VdHistoryAccess       access;
   gboolean              key_ready;
@@ -376,6 +377,28 @@ cell_text (Column                 column,
     }
 }
 
+static void bind_cell (GtkSignalListItemFactory *factory,
+                       GtkListItem              *list_item,
+                       gpointer                  user_data);
+
+/* The row's placeholder became its record: the same row widgets show it. */
+static void
+on_item_loaded (GtkListItem *list_item)
+{
+  bind_cell (NULL, list_item, g_object_get_data (G_OBJECT (list_item), "vd-column"));
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  GObject *item = gtk_list_item_get_item (list_item);
+
+  if (item != NULL)
+    g_signal_handlers_disconnect_by_func (item, on_item_loaded, list_item);
+}
+
 static void
 bind_cell (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -386,6 +409,13 @@ bind_cell (GtkSignalListItemFactory *factory,
   GtkWidget *child = gtk_list_item_get_child (list_item);
   const VdHistoryRecord *record = vd_history_item_get_record (item);
   g_autofree char *text = NULL;
+
+  /* Called again by on_item_loaded (factory NULL), once: the record does not change again. */
+  if (factory != NULL && record == NULL)
+    {
+      g_object_set_data (G_OBJECT (list_item), "vd-column", user_data);
+      g_signal_connect_swapped (item, "notify::loaded", G_CALLBACK (on_item_loaded), list_item);
+    }
 
   if (column == COLUMN_OUTCOME)
     {
@@ -421,6 +451,7 @@ add_column (VdHistoryWindow *self,
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), GINT_TO_POINTER (column));
   view_column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_column_set_fixed_width (view_column, width);
@@ -535,6 +566,32 @@ describe_record (const VdHistoryRecord *record)
   if (record->state == VD_HISTORY_STATE_INTERRUPTED)
     g_string_append (text, _(" · interrupted before the answer"));
   return g_string_free (text, FALSE);
+}
+
+static void update_detail (VdHistoryWindow *self);
+
+static void
+unwatch_item (VdHistoryWindow *self)
+{
+  if (self->watched_item == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (self->watched_item, update_detail, self);
+  g_clear_object (&self->watched_item);
+}
+
+/* A selected row still loading fills in place: the detail follows when it does. */
+static void
+on_selected_item_changed (VdHistoryWindow *self)
+{
+  VdHistoryItem *item = gtk_single_selection_get_selected_item (self->selection);
+
+  unwatch_item (self);
+  if (item != NULL && vd_history_item_get_record (item) == NULL)
+    {
+      self->watched_item = g_object_ref (item);
+      g_signal_connect_swapped (item, "notify::loaded", G_CALLBACK (update_detail), self);
+    }
+  update_detail (self);
 }
 
 static void
@@ -1370,6 +1427,7 @@ vd_history_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->model, self);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
+  unwatch_item (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), VD_TYPE_HISTORY_WINDOW);
 
@@ -1538,7 +1596,7 @@ start (VdHistoryWindow *self)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_swapped (self->selection, "notify::selected-item",
-                            G_CALLBACK (update_detail), self);
+                            G_CALLBACK (on_selected_item_changed), self);
   g_signal_connect_swapped (self->model, "notify::counted", G_CALLBACK (update_list_state),
                             self);
   g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (update_list_state), self);

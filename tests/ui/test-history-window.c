@@ -541,6 +541,63 @@ test_newest_first_and_paging (void)
   close_window (window);
 }
 
+static void
+count_items_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     guint      *n_signals)
+{
+  (*n_signals)++;
+}
+
+static void
+note_loaded (VdHistoryItem *item,
+             GParamSpec    *pspec,
+             guint         *n_loaded)
+{
+  (*n_loaded)++;
+}
+
+/* A page that arrives fills the placeholders the view holds, in place: the list view keeps its
+ * row widgets (a new item would make it build the row again — hundreds of widgets per page).
+ * Asking twice for a loading row gives the same placeholder. */
+static void
+test_model_fills_placeholders (void)
+{
+  g_autoptr(VdHistoryModel) model = vd_history_model_new (history, NULL, 20, 3);
+  g_autoptr(GObject) first = NULL;
+  g_autoptr(GObject) again = NULL;
+  g_autoptr(GObject) last_of_page = NULL;
+  g_autoptr(GObject) after_load = NULL;
+  PageWait wait = { model, 19 };
+  guint n_changed = 0;
+  guint n_loaded = 0;
+
+  vd_ui_test_wait_until (model_is_counted, model, WAIT_MS);
+  g_signal_connect (model, "items-changed", G_CALLBACK (count_items_changed), &n_changed);
+
+  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  again = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  last_of_page = g_list_model_get_item (G_LIST_MODEL (model), 19);
+  g_assert_true (first == again);
+  g_assert_null (vd_history_item_get_record (VD_HISTORY_ITEM (first)));
+  g_signal_connect (first, "notify::loaded", G_CALLBACK (note_loaded), &n_loaded);
+  g_signal_connect (last_of_page, "notify::loaded", G_CALLBACK (note_loaded), &n_loaded);
+
+  vd_ui_test_wait_until (record_is_loaded, &wait, WAIT_MS);
+
+  g_assert_cmpuint (n_loaded, ==, 2);
+  g_assert_cmpuint (n_changed, ==, 0);
+  g_assert_cmpstr (vd_history_item_get_record (VD_HISTORY_ITEM (first))->biz_id, ==, "biz-0000");
+  g_assert_cmpstr (vd_history_item_get_record (VD_HISTORY_ITEM (last_of_page))->biz_id, ==,
+                   "biz-0019");
+  /* The loaded page hands out the very objects the view already holds. */
+  after_load = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_true (after_load == first);
+  g_signal_handlers_disconnect_by_data (model, &n_changed);
+}
+
 /* The model alone with small pages: keyset pages, the LRU, a jump into the middle. */
 static void
 test_model_pages (void)
@@ -1297,6 +1354,7 @@ main (int    argc,
   g_test_add_func ("/history-window/pin-hash", test_pin_hash);
   g_test_add_func ("/history-window/counter-view-without-pin", test_counter_view_without_pin);
   g_test_add_func ("/history-window/model-pages", test_model_pages);
+  g_test_add_func ("/history-window/model-fills-placeholders", test_model_fills_placeholders);
   g_test_add_func ("/history-window/newest-first-and-paging", test_newest_first_and_paging);
   g_test_add_func ("/history-window/search-by-name", test_search_by_name);
   g_test_add_func ("/history-window/search-by-id-number", test_search_by_id_number);
