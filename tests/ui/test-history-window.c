@@ -846,6 +846,33 @@ select_position (VdHistoryWindow *window,
   gtk_selection_model_select_item (selection, position, TRUE);
 }
 
+static gboolean
+detail_shows_record (gpointer data)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (data)), "record") == 0;
+}
+
+/* A row selected while its page still loads: the detail waits, then shows the record when the
+ * placeholder fills in place. */
+static void
+test_detail_follows_loading_row (void)
+{
+  VdHistoryWindow *window = open_unlocked_window (1180, 720);
+  VdHistoryModel *model = vd_history_window_get_model (window);
+  GtkSelectionModel *selection =
+    gtk_column_view_get_model (vd_history_window_get_column_view (window));
+  GtkWidget *detail_stack = child (window, "detail_stack");
+  guint position = N_RECORDS - 5;
+
+  g_assert_null (vd_history_model_peek_record (model, position));
+  gtk_selection_model_select_item (selection, position, TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (detail_stack)), ==, "none");
+
+  vd_ui_test_wait_until (detail_shows_record, detail_stack, WAIT_MS);
+  g_assert_cmpstr (vd_history_window_get_selected_record (window)->biz_id, ==, "biz-2395");
+  close_window (window);
+}
+
 static void
 test_detail_pane (void)
 {
@@ -1355,6 +1382,8 @@ main (int    argc,
   g_test_add_func ("/history-window/counter-view-without-pin", test_counter_view_without_pin);
   g_test_add_func ("/history-window/model-pages", test_model_pages);
   g_test_add_func ("/history-window/model-fills-placeholders", test_model_fills_placeholders);
+  g_test_add_func ("/history-window/detail-follows-loading-row",
+                   test_detail_follows_loading_row);
   g_test_add_func ("/history-window/newest-first-and-paging", test_newest_first_and_paging);
   g_test_add_func ("/history-window/search-by-name", test_search_by_name);
   g_test_add_func ("/history-window/search-by-id-number", test_search_by_id_number);
