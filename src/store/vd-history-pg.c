@@ -1063,9 +1063,23 @@ pg_open (VdHistoryBackend  *backend,
   return TRUE;
 }
 
-/* The local handler's answer, when the server cannot take the message. */
-#define LOCAL_FALLBACK(self, handler, message, error) \
-  (self)->local->klass->handler ((self)->local, (message), (error))
+/* How a handler ends when the server did not take the message: a server that answered with an
+ * error gives that error; otherwise (out of reach, or the connection went) the local handler's
+ * answer. */
+static gboolean
+server_error_or_local (VdHistoryPg       *self,
+                       GError           **server_error,
+                       VdHistoryHandler   local_handler,
+                       VdHistoryMessage  *message,
+                       GError           **error)
+{
+  if (*server_error != NULL && !self->lost)
+    {
+      g_propagate_error (error, g_steal_pointer (server_error));
+      return FALSE;
+    }
+  return local_handler (self->local, message, error);
+}
 
 static gboolean
 pg_record_sent (VdHistoryBackend  *backend,
@@ -1089,12 +1103,8 @@ pg_record_sent (VdHistoryBackend  *backend,
       if (end (self, ok, what, &server_error))
         return TRUE;
     }
-  if (server_error != NULL && !self->lost)
-    {
-      g_propagate_error (error, g_steal_pointer (&server_error));
-      return FALSE;
-    }
-  return LOCAL_FALLBACK (self, record_sent, message, error);
+  return server_error_or_local (self, &server_error, self->local->klass->record_sent,
+                                message, error);
 }
 
 static gboolean
@@ -1138,12 +1148,8 @@ pg_record_finished (VdHistoryBackend  *backend,
           return FALSE;
         }
     }
-  if (server_error != NULL && !self->lost)
-    {
-      g_propagate_error (error, g_steal_pointer (&server_error));
-      return FALSE;
-    }
-  return LOCAL_FALLBACK (self, record_finished, message, error);
+  return server_error_or_local (self, &server_error, self->local->klass->record_finished,
+                                message, error);
 }
 
 static gboolean
@@ -1163,12 +1169,8 @@ pg_insert (VdHistoryBackend  *backend,
       if (end (self, ok, what, &server_error))
         return TRUE;
     }
-  if (server_error != NULL && !self->lost)
-    {
-      g_propagate_error (error, g_steal_pointer (&server_error));
-      return FALSE;
-    }
-  return LOCAL_FALLBACK (self, insert, message, error);
+  return server_error_or_local (self, &server_error, self->local->klass->insert,
+                                message, error);
 }
 
 static gboolean
@@ -1212,12 +1214,8 @@ pg_purge (VdHistoryBackend  *backend,
       if (end (self, ok, what, &server_error))
         return TRUE;
     }
-  if (server_error != NULL && !self->lost)
-    {
-      g_propagate_error (error, g_steal_pointer (&server_error));
-      return FALSE;
-    }
-  return LOCAL_FALLBACK (self, purge, message, error);
+  return server_error_or_local (self, &server_error, self->local->klass->purge,
+                                message, error);
 }
 
 static gboolean
@@ -1252,12 +1250,8 @@ pg_get (VdHistoryBackend  *backend,
           return FALSE;
         }
     }
-  if (server_error != NULL && !self->lost)
-    {
-      g_propagate_error (error, g_steal_pointer (&server_error));
-      return FALSE;
-    }
-  return LOCAL_FALLBACK (self, get, message, error);
+  return server_error_or_local (self, &server_error, self->local->klass->get,
+                                message, error);
 }
 
 static gboolean
@@ -1295,12 +1289,8 @@ pg_list (VdHistoryBackend  *backend,
           return TRUE;
         }
     }
-  if (server_error != NULL && !self->lost)
-    {
-      g_propagate_error (error, g_steal_pointer (&server_error));
-      return FALSE;
-    }
-  return LOCAL_FALLBACK (self, list, message, error);
+  return server_error_or_local (self, &server_error, self->local->klass->list,
+                                message, error);
 }
 
 static gboolean
@@ -1328,12 +1318,8 @@ pg_count (VdHistoryBackend  *backend,
           return TRUE;
         }
     }
-  if (server_error != NULL && !self->lost)
-    {
-      g_propagate_error (error, g_steal_pointer (&server_error));
-      return FALSE;
-    }
-  return LOCAL_FALLBACK (self, count, message, error);
+  return server_error_or_local (self, &server_error, self->local->klass->count,
+                                message, error);
 }
 
 static gboolean
