@@ -42,22 +42,6 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->client);
 }
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 static VdCredentialCheck
 check (VdCloudauthClient  *client,
        const char         *id,
@@ -68,10 +52,10 @@ check (VdCloudauthClient  *client,
        GError            **error)
 {
   g_autoptr(VdCredentials) credentials = vd_credentials_new (id, secret, token);
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   VdCredentialCheck result;
 
-  vd_credential_check_async (client, credentials, cancellable, on_done, &wait);
+  vd_credential_check_async (client, credentials, cancellable, vd_test_on_done, &wait);
   vd_test_wait_for_flag (&wait.done, 30000);
   result = vd_credential_check_finish (wait.result, message, error);
   g_object_unref (wait.result);
@@ -251,10 +235,10 @@ test_simulator_authenticates_before_business (Fixture       *fixture,
   g_autoptr(VdVerifyResult) good_result = NULL;
   g_autoptr(VdVerifyResult) unknown_result = NULL;
   g_autoptr(GError) error = NULL;
-  Wait first = { 0 };
-  Wait second = { 0 };
+  VdTestWait first = { 0 };
+  VdTestWait second = { 0 };
 
-  vd_cloudauth_client_verify_async (fixture->client, request, good, NULL, on_done, &first);
+  vd_cloudauth_client_verify_async (fixture->client, request, good, NULL, vd_test_on_done, &first);
   vd_test_wait_for_flag (&first.done, 10000);
   good_result = vd_cloudauth_client_verify_finish (fixture->client, first.result, &error);
   g_object_unref (first.result);
@@ -264,7 +248,8 @@ test_simulator_authenticates_before_business (Fixture       *fixture,
   g_assert_cmpstr (good_result->code, ==, "MissingParameter");
   g_assert_true (strstr (good_result->message, "\"BizType\"") != NULL);
 
-  vd_cloudauth_client_verify_async (fixture->client, request, unknown, NULL, on_done, &second);
+  vd_cloudauth_client_verify_async (fixture->client, request, unknown, NULL, vd_test_on_done,
+                                    &second);
   vd_test_wait_for_flag (&second.done, 10000);
   unknown_result = vd_cloudauth_client_verify_finish (fixture->client, second.result, &error);
   g_object_unref (second.result);

@@ -14,24 +14,8 @@
 
 #define NUMBER "11010519491231002X"
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 static GAsyncResult *
-wait_for (Wait *wait)
+wait_for (VdTestWait *wait)
 {
   vd_test_wait_for_flag (&wait->done, 20000);
   return wait->result;
@@ -44,33 +28,18 @@ typedef struct {
 } Fixture;
 
 static void
-remove_folder (const char *folder)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (folder);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autofree char *path = NULL;
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
 
   fixture->folder = g_dir_make_tmp ("vd-journal-XXXXXX", NULL);
   path = g_build_filename (fixture->folder, "history.db", NULL);
   fixture->history = vd_history_new (path);
   if (data == NULL)
     {
-      vd_history_open_async (fixture->history, NULL, on_done, &wait);
+      vd_history_open_async (fixture->history, NULL, vd_test_on_done, &wait);
       g_assert_true (vd_history_open_finish (fixture->history, wait_for (&wait), NULL));
       g_object_unref (wait.result);
     }
@@ -83,7 +52,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_clear_object (&fixture->journal);
   g_clear_object (&fixture->history);
-  remove_folder (fixture->folder);
+  vd_test_remove_folder (fixture->folder);
   g_free (fixture->folder);
 }
 
@@ -103,10 +72,10 @@ record_sent (VdDeskJournal    *journal,
              VdVerifyRequest  *request,
              GError          **error)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   VdHistoryRecord *record;
 
-  vd_desk_journal_record_sent_async (journal, request, FALSE, NULL, on_done, &wait);
+  vd_desk_journal_record_sent_async (journal, request, FALSE, NULL, vd_test_on_done, &wait);
   record = vd_desk_journal_record_sent_finish (journal, wait_for (&wait), error);
   g_object_unref (wait.result);
   return record;
@@ -116,11 +85,11 @@ static VdHistoryRecord *
 stored (VdHistory *history,
         gint64     id)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   g_autoptr(GError) error = NULL;
   VdHistoryRecord *record;
 
-  vd_history_get_async (history, id, NULL, on_done, &wait);
+  vd_history_get_async (history, id, NULL, vd_test_on_done, &wait);
   record = vd_history_get_finish (history, wait_for (&wait), &error);
   g_assert_no_error (error);
   g_object_unref (wait.result);
@@ -132,10 +101,10 @@ load_key (const char  *folder,
           char       **where,
           GError     **error)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   GBytes *key;
 
-  vd_desk_journal_load_key_async (folder, NULL, on_done, &wait);
+  vd_desk_journal_load_key_async (folder, NULL, vd_test_on_done, &wait);
   key = vd_desk_journal_load_key_finish (wait_for (&wait), where, error);
   g_object_unref (wait.result);
   return key;
@@ -163,7 +132,7 @@ test_sent_then_finished (Fixture       *fixture,
   g_autoptr(VdHistoryRecord) after = NULL;
   g_autoptr(VdVerifyResult) result = vd_verify_result_new (VD_ANSWER_VERDICT);
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
 
   sent = record_sent (fixture->journal, request, &error);
   g_assert_no_error (error);
@@ -180,8 +149,8 @@ test_sent_then_finished (Fixture       *fixture,
   result->verify_status = 1;
   result->has_score = TRUE;
   result->score = 93;
-  vd_desk_journal_record_finished_async (fixture->journal, sent, result, NULL, NULL, on_done,
-                                         &wait);
+  vd_desk_journal_record_finished_async (fixture->journal, sent, result, NULL, NULL,
+                                         vd_test_on_done, &wait);
   g_assert_true (vd_desk_journal_record_finished_finish (fixture->journal, wait_for (&wait),
                                                          &error));
   g_assert_no_error (error);
@@ -207,9 +176,9 @@ test_finished_with_error (Fixture       *fixture,
   g_autoptr(VdHistoryRecord) after = NULL;
   g_autoptr(GError) lost = g_error_new_literal (VD_CLIENT_ERROR, VD_CLIENT_ERROR_OUTCOME_UNKNOWN,
                                                 "no answer");
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
 
-  vd_desk_journal_record_finished_async (fixture->journal, sent, NULL, lost, NULL, on_done,
+  vd_desk_journal_record_finished_async (fixture->journal, sent, NULL, lost, NULL, vd_test_on_done,
                                          &wait);
   g_assert_true (vd_desk_journal_record_finished_finish (fixture->journal, wait_for (&wait),
                                                          NULL));
@@ -297,7 +266,7 @@ test_journal_loads_key_for_search (Fixture       *fixture,
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (fixture->folder, VD_HISTORY_KEY_FILE_NAME, NULL);
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
 
   sent = record_sent (fixture->journal, request, &error);
   g_assert_no_error (error);
@@ -305,7 +274,7 @@ test_journal_loads_key_for_search (Fixture       *fixture,
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
   filter->id_number = g_strdup (NUMBER);
-  vd_history_list_async (fixture->history, filter, NULL, 0, 10, NULL, on_done, &wait);
+  vd_history_list_async (fixture->history, filter, NULL, 0, 10, NULL, vd_test_on_done, &wait);
   found = vd_history_list_finish (fixture->history, wait_for (&wait), &error);
   g_assert_no_error (error);
   g_object_unref (wait.result);
@@ -370,11 +339,11 @@ passing_request (void)
 static GPtrArray *
 all_records (VdHistory *history)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   g_autoptr(GError) error = NULL;
   GPtrArray *records;
 
-  vd_history_list_async (history, NULL, NULL, 0, 0, NULL, on_done, &wait);
+  vd_history_list_async (history, NULL, NULL, 0, 0, NULL, vd_test_on_done, &wait);
   records = vd_history_list_finish (history, wait_for (&wait), &error);
   g_assert_no_error (error);
   g_object_unref (wait.result);

@@ -8,8 +8,6 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "vd-history.h"
 #include "vd-history-private.h"
 #include "vd-pg-test-util.h"
@@ -25,24 +23,8 @@ static GString *log_text;  /* every message logged while the tests ran */
 
 /* --- waiting --- */
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 static GAsyncResult *
-wait_for (Wait *wait)
+wait_for (VdTestWait *wait)
 {
   vd_test_wait_for_flag (&wait->done, WAIT_MS);
   return wait->result;
@@ -91,28 +73,13 @@ static gboolean
 desk_open (Desk    *desk,
            GError **error)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   gboolean ok;
 
-  vd_history_open_async (desk->history, NULL, on_done, &wait);
+  vd_history_open_async (desk->history, NULL, vd_test_on_done, &wait);
   ok = vd_history_open_finish (desk->history, wait_for (&wait), error);
   g_object_unref (wait.result);
   return ok;
-}
-
-static void
-remove_folder (const char *folder)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (folder);
 }
 
 static void
@@ -138,7 +105,7 @@ desk_free (Desk *desk)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (5 * 1000);
     }
-  remove_folder (desk->folder);
+  vd_test_remove_folder (desk->folder);
   g_free (desk->folder);
   g_free (desk->database);
   g_free (desk);
@@ -167,11 +134,11 @@ static gint64
 record_sent (Desk            *desk,
              VdHistoryRecord *record)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   g_autoptr(GError) error = NULL;
   gint64 id;
 
-  vd_history_record_sent_async (desk->history, record, NULL, on_done, &wait);
+  vd_history_record_sent_async (desk->history, record, NULL, vd_test_on_done, &wait);
   id = vd_history_record_sent_finish (desk->history, wait_for (&wait), NULL, &error);
   g_assert_no_error (error);
   g_object_unref (wait.result);
@@ -183,14 +150,15 @@ static void
 record_finished (Desk            *desk,
                  VdHistoryRecord *record)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   g_autoptr(GError) error = NULL;
 
   record->state = VD_HISTORY_STATE_FINISHED;
   record->outcome = VD_OUTCOME_PASSED;
   record->finished_time = g_date_time_new_now_utc ();
   record->request_id = g_strdup_printf ("req-%s", record->uuid);
-  vd_history_record_finished_async (desk->history, record->id, record, NULL, on_done, &wait);
+  vd_history_record_finished_async (desk->history, record->id, record, NULL, vd_test_on_done,
+                                    &wait);
   vd_history_record_finished_finish (desk->history, wait_for (&wait), &error);
   g_assert_no_error (error);
   g_object_unref (wait.result);
@@ -200,11 +168,11 @@ static guint64
 count (Desk                  *desk,
        const VdHistoryFilter *filter)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   g_autoptr(GError) error = NULL;
   guint64 n = 0;
 
-  vd_history_count_async (desk->history, filter, NULL, on_done, &wait);
+  vd_history_count_async (desk->history, filter, NULL, vd_test_on_done, &wait);
   vd_history_count_finish (desk->history, wait_for (&wait), &n, &error);
   g_assert_no_error (error);
   g_object_unref (wait.result);
@@ -215,11 +183,11 @@ static GPtrArray *
 list (Desk                  *desk,
       const VdHistoryFilter *filter)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   g_autoptr(GError) error = NULL;
   GPtrArray *records;
 
-  vd_history_list_async (desk->history, filter, NULL, 0, 0, NULL, on_done, &wait);
+  vd_history_list_async (desk->history, filter, NULL, 0, 0, NULL, vd_test_on_done, &wait);
   records = vd_history_list_finish (desk->history, wait_for (&wait), &error);
   g_assert_no_error (error);
   g_object_unref (wait.result);
@@ -417,7 +385,7 @@ test_two_desks_write_at_once (void)
   g_autoptr(GPtrArray) found = NULL;
   g_autofree char *desk_ids = NULL;
   g_autofree char *duplicates = NULL;
-  Wait waits[80] = { { 0 } };
+  VdTestWait waits[80] = { { 0 } };
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (
                                    (GDestroyNotify) vd_history_record_free);
 
@@ -434,7 +402,7 @@ test_two_desks_write_at_once (void)
                                              i % 4 < 2 ? "张伟" : "李娜", i);
 
       g_ptr_array_add (records, record);
-      vd_history_record_sent_async (desk->history, record, NULL, on_done, &waits[i]);
+      vd_history_record_sent_async (desk->history, record, NULL, vd_test_on_done, &waits[i]);
     }
   for (guint i = 0; i < G_N_ELEMENTS (waits); i++)
     {
@@ -496,7 +464,7 @@ test_export_across_desks (void)
   g_autofree char *path = g_build_filename (east->folder, "export.csv", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *contents = NULL;
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   guint64 rows = 0;
 
   g_assert_true (desk_open (east, &error));
@@ -508,7 +476,8 @@ test_export_across_desks (void)
       record_sent (i < 4 ? east : west, record);
     }
 
-  vd_history_export_async (west->history, NULL, file, NULL, NULL, NULL, NULL, on_done, &wait);
+  vd_history_export_async (west->history, NULL, file, NULL, NULL, NULL, NULL, vd_test_on_done,
+                           &wait);
   g_assert_true (vd_history_export_finish (west->history, wait_for (&wait), &rows, &error));
   g_assert_no_error (error);
   g_clear_object (&wait.result);
@@ -520,7 +489,8 @@ test_export_across_desks (void)
 
   wait.done = FALSE;
   filter->desk = g_strdup ("west");
-  vd_history_export_async (east->history, filter, file, NULL, NULL, NULL, NULL, on_done, &wait);
+  vd_history_export_async (east->history, filter, file, NULL, NULL, NULL, NULL, vd_test_on_done,
+                           &wait);
   g_assert_true (vd_history_export_finish (east->history, wait_for (&wait), &rows, &error));
   g_assert_no_error (error);
   g_clear_object (&wait.result);
@@ -538,11 +508,11 @@ list_page (Desk                  *desk,
            guint                  offset,
            guint                  limit)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   g_autoptr(GError) error = NULL;
   GPtrArray *records;
 
-  vd_history_list_async (desk->history, NULL, cursor, offset, limit, NULL, on_done, &wait);
+  vd_history_list_async (desk->history, NULL, cursor, offset, limit, NULL, vd_test_on_done, &wait);
   records = vd_history_list_finish (desk->history, wait_for (&wait), &error);
   g_assert_no_error (error);
   g_object_unref (wait.result);
@@ -562,7 +532,7 @@ test_keyset_paging (void)
   g_autoptr(GPtrArray) third = NULL;
   g_autoptr(GPtrArray) first = NULL;
   VdHistoryCursor cursor;
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
 
   g_assert_true (desk_open (desk, &error));
   /* 120 records, two at each second, so that the id breaks ties in time. */
@@ -574,7 +544,7 @@ test_keyset_paging (void)
       record->time = g_date_time_new_from_unix_utc (1700000000 + i / 2);
       g_ptr_array_add (batch, record);
     }
-  vd_history_insert_records_async (desk->history, batch, NULL, on_done, &wait);
+  vd_history_insert_records_async (desk->history, batch, NULL, vd_test_on_done, &wait);
   g_assert_true (vd_history_insert_records_finish (desk->history, wait_for (&wait), &error));
   g_assert_no_error (error);
   g_clear_object (&wait.result);
@@ -676,10 +646,11 @@ test_server_stopped_and_restarted (void)
   {
     g_autofree char *path = g_build_filename (desk->folder, "offline.csv", NULL);
     g_autoptr(GFile) file = g_file_new_for_path (path);
-    Wait wait = { 0 };
+    VdTestWait wait = { 0 };
     guint64 rows = 0;
 
-    vd_history_export_async (desk->history, NULL, file, NULL, NULL, NULL, NULL, on_done, &wait);
+    vd_history_export_async (desk->history, NULL, file, NULL, NULL, NULL, NULL, vd_test_on_done,
+                             &wait);
     g_assert_true (vd_history_export_finish (desk->history, wait_for (&wait), &rows, &error));
     g_assert_no_error (error);
     g_clear_object (&wait.result);

@@ -24,24 +24,8 @@ static char *self_exe;
 
 /* --- waiting for async calls --- */
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 static GAsyncResult *
-wait_for (Wait *wait)
+wait_for (VdTestWait *wait)
 {
   vd_test_wait_for_flag (&wait->done, WAIT_MS);
   return wait->result;
@@ -51,10 +35,10 @@ static gboolean
 history_open (VdHistory  *history,
               GError    **error)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   gboolean ok;
 
-  vd_history_open_async (history, NULL, on_done, &wait);
+  vd_history_open_async (history, NULL, vd_test_on_done, &wait);
   ok = vd_history_open_finish (history, wait_for (&wait), error);
   g_object_unref (wait.result);
   return ok;
@@ -66,10 +50,10 @@ record_sent (VdHistory        *history,
              guint            *attempt,
              GError          **error)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   gint64 id;
 
-  vd_history_record_sent_async (history, record, NULL, on_done, &wait);
+  vd_history_record_sent_async (history, record, NULL, vd_test_on_done, &wait);
   id = vd_history_record_sent_finish (history, wait_for (&wait), attempt, error);
   g_object_unref (wait.result);
   return id;
@@ -81,10 +65,10 @@ record_finished (VdHistory        *history,
                  VdHistoryRecord  *record,
                  GError          **error)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   gboolean ok;
 
-  vd_history_record_finished_async (history, id, record, NULL, on_done, &wait);
+  vd_history_record_finished_async (history, id, record, NULL, vd_test_on_done, &wait);
   ok = vd_history_record_finished_finish (history, wait_for (&wait), error);
   g_object_unref (wait.result);
   return ok;
@@ -95,10 +79,10 @@ insert_records (VdHistory  *history,
                 GPtrArray  *records,
                 GError    **error)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   gboolean ok;
 
-  vd_history_insert_records_async (history, records, NULL, on_done, &wait);
+  vd_history_insert_records_async (history, records, NULL, vd_test_on_done, &wait);
   ok = vd_history_insert_records_finish (history, wait_for (&wait), error);
   g_object_unref (wait.result);
   return ok;
@@ -109,10 +93,10 @@ get_record (VdHistory  *history,
             gint64      id,
             GError    **error)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   VdHistoryRecord *record;
 
-  vd_history_get_async (history, id, NULL, on_done, &wait);
+  vd_history_get_async (history, id, NULL, vd_test_on_done, &wait);
   record = vd_history_get_finish (history, wait_for (&wait), error);
   g_object_unref (wait.result);
   return record;
@@ -126,10 +110,10 @@ list (VdHistory             *history,
       guint                  limit,
       GError               **error)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   GPtrArray *records;
 
-  vd_history_list_async (history, filter, cursor, offset, limit, NULL, on_done, &wait);
+  vd_history_list_async (history, filter, cursor, offset, limit, NULL, vd_test_on_done, &wait);
   records = vd_history_list_finish (history, wait_for (&wait), error);
   g_object_unref (wait.result);
   return records;
@@ -139,11 +123,11 @@ static guint64
 count (VdHistory             *history,
        const VdHistoryFilter *filter)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   g_autoptr(GError) error = NULL;
   guint64 n = G_MAXUINT64;
 
-  vd_history_count_async (history, filter, NULL, on_done, &wait);
+  vd_history_count_async (history, filter, NULL, vd_test_on_done, &wait);
   g_assert_true (vd_history_count_finish (history, wait_for (&wait), &n, &error));
   g_assert_no_error (error);
   g_object_unref (wait.result);
@@ -154,11 +138,11 @@ static guint64
 purge (VdHistory *history,
        guint      days)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   g_autoptr(GError) error = NULL;
   guint64 removed = G_MAXUINT64;
 
-  vd_history_purge_async (history, days, NULL, on_done, &wait);
+  vd_history_purge_async (history, days, NULL, vd_test_on_done, &wait);
   g_assert_true (vd_history_purge_finish (history, wait_for (&wait), &removed, &error));
   g_assert_no_error (error);
   g_object_unref (wait.result);
@@ -907,17 +891,6 @@ write_records_in_child (const char *path,
 }
 
 static void
-on_child_exited (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
-static void
 test_two_processes_write_at_once (Fixture       *fixture,
                                   gconstpointer  data)
 {
@@ -926,13 +899,13 @@ test_two_processes_write_at_once (Fixture       *fixture,
   g_autoptr(VdHistoryFilter) from_child = vd_history_filter_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *n_text = g_strdup_printf ("%u", n);
-  Wait child_wait = { 0 };
+  VdTestWait child_wait = { 0 };
 
   fixture_open (fixture);
   child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_exe, "--write-records",
                             fixture->path, n_text, NULL);
   g_assert_no_error (error);
-  g_subprocess_wait_check_async (child, NULL, on_child_exited, &child_wait);
+  g_subprocess_wait_check_async (child, NULL, vd_test_on_done, &child_wait);
 
   for (guint i = 0; i < n; i++)
     {
@@ -1277,11 +1250,11 @@ export (VdHistory              *history,
         GError                **error)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   gboolean ok;
 
   vd_history_export_async (history, filter, file, log != NULL ? on_progress : NULL, log, NULL,
-                           cancellable, on_done, &wait);
+                           cancellable, vd_test_on_done, &wait);
   ok = vd_history_export_finish (history, wait_for (&wait), rows, error);
   g_object_unref (wait.result);
   return ok;

@@ -30,22 +30,6 @@ static const SecretSchema schema = {
   },
 };
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 static gboolean
 store (const char  *id,
        const char  *secret,
@@ -53,10 +37,10 @@ store (const char  *id,
        GError     **error)
 {
   g_autoptr(VdCredentials) credentials = vd_credentials_new (id, secret, token);
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   gboolean stored;
 
-  vd_keyring_store_credentials_async (credentials, NULL, on_done, &wait);
+  vd_keyring_store_credentials_async (credentials, NULL, vd_test_on_done, &wait);
   vd_test_wait_for_flag (&wait.done, 10000);
   stored = vd_keyring_store_credentials_finish (wait.result, error);
   g_object_unref (wait.result);
@@ -66,10 +50,10 @@ store (const char  *id,
 static VdCredentials *
 lookup (GError **error)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   VdCredentials *credentials;
 
-  vd_keyring_lookup_credentials_async (NULL, on_done, &wait);
+  vd_keyring_lookup_credentials_async (NULL, vd_test_on_done, &wait);
   vd_test_wait_for_flag (&wait.done, 10000);
   credentials = vd_keyring_lookup_credentials_finish (wait.result, error);
   g_object_unref (wait.result);
@@ -80,10 +64,10 @@ static gboolean
 clear (gboolean  *removed,
        GError   **error)
 {
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   gboolean cleared;
 
-  vd_keyring_clear_credentials_async (NULL, on_done, &wait);
+  vd_keyring_clear_credentials_async (NULL, vd_test_on_done, &wait);
   vd_test_wait_for_flag (&wait.done, 10000);
   cleared = vd_keyring_clear_credentials_finish (wait.result, removed, error);
   g_object_unref (wait.result);

@@ -1,5 +1,7 @@
 #include "vd-test-util.h"
 
+#include <glib/gstdio.h>
+
 static gboolean
 on_deadline (gpointer data)
 {
@@ -38,4 +40,30 @@ GDateTime *
 vd_test_today (void)
 {
   return g_date_time_new_utc (2026, 11, 28, 12, 0, 0);
+}
+
+void
+vd_test_on_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  VdTestWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  wait->done = TRUE;
+}
+
+void
+vd_test_remove_folder (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (folder);
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -17,5 +17,20 @@ void vd_test_wait_for_flag (gboolean *flag,
 
 /* A fixed local date for date-dependent checks (2026-11-28, noon UTC). */
 GDateTime *vd_test_today (void);
+
+/* Where an asynchronous call's callback leaves its answer, for a test that waits for it. */
+typedef struct {
+  gboolean      done;
+  GAsyncResult *result;
+} VdTestWait;
+
+/* A GAsyncReadyCallback for @user_data a VdTestWait: keeps a reference to @result (the test
+ * unrefs it) and sets done, so vd_test_wait_for_flag can wait on it. */
+void vd_test_on_done (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data);
+
+/* Removes @folder and the files in it (a test's temporary folder holds no sub-folders). */
+void vd_test_remove_folder (const char *folder);
 
 G_END_DECLS

@@ -129,28 +129,14 @@ typedef struct {
   VdVerification    *previous;     /* the verdict shown before a resubmission, not owned */
 } Fixture;
 
-typedef struct {
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-}
-
 static gboolean
 result_arrived (gpointer data)
 {
-  return ((Wait *) data)->result != NULL;
+  return ((VdTestWait *) data)->result != NULL;
 }
 
 static GAsyncResult *
-wait_for_result (Wait *wait)
+wait_for_result (VdTestWait *wait)
 {
   vd_ui_test_wait_until (result_arrived, wait, 10000);
   return wait->result;
@@ -173,10 +159,10 @@ static gboolean
 open_history (Fixture  *fixture,
               GError  **error)
 {
-  Wait wait = { NULL };
+  VdTestWait wait = { 0 };
   gboolean opened;
 
-  vd_history_open_async (fixture->history, NULL, on_done, &wait);
+  vd_history_open_async (fixture->history, NULL, vd_test_on_done, &wait);
   opened = vd_history_open_finish (fixture->history, wait_for_result (&wait), error);
   g_object_unref (wait.result);
   return opened;
@@ -290,21 +276,6 @@ fixture_open_simulator (Fixture         *fixture,
 }
 
 static void
-remove_folder (const char *folder)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (folder);
-}
-
-static void
 on_painted (GdkFrameClock *clock,
             gpointer       data)
 {
@@ -345,7 +316,7 @@ fixture_close (Fixture *fixture)
   g_clear_object (&fixture->desk);
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->history);
-  remove_folder (fixture->folder);
+  vd_test_remove_folder (fixture->folder);
   g_free (fixture->folder);
 }
 
@@ -438,10 +409,10 @@ get_record (Fixture *fixture,
             gint64   id)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { NULL };
+  VdTestWait wait = { 0 };
   VdHistoryRecord *record;
 
-  vd_history_get_async (fixture->history, id, NULL, on_done, &wait);
+  vd_history_get_async (fixture->history, id, NULL, vd_test_on_done, &wait);
   record = vd_history_get_finish (fixture->history, wait_for_result (&wait), &error);
   g_object_unref (wait.result);
   g_assert_no_error (error);
@@ -452,10 +423,10 @@ static guint64
 count_records (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { NULL };
+  VdTestWait wait = { 0 };
   guint64 count = 0;
 
-  vd_history_count_async (fixture->history, NULL, NULL, on_done, &wait);
+  vd_history_count_async (fixture->history, NULL, NULL, vd_test_on_done, &wait);
   g_assert_true (vd_history_count_finish (fixture->history, wait_for_result (&wait), &count,
                                           &error));
   g_object_unref (wait.result);
@@ -826,9 +797,9 @@ static void
 store_in_keyring (VdCredentials *credentials)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { NULL };
+  VdTestWait wait = { 0 };
 
-  vd_keyring_store_credentials_async (credentials, NULL, on_done, &wait);
+  vd_keyring_store_credentials_async (credentials, NULL, vd_test_on_done, &wait);
   g_assert_true (vd_keyring_store_credentials_finish (wait_for_result (&wait), &error));
   g_assert_no_error (error);
   g_object_unref (wait.result);

@@ -13,6 +13,7 @@
 #include "vd-keyring.h"
 #include "vd-keyring-test-util.h"
 #include "vd-preferences-window.h"
+#include "vd-test-util.h"
 #include "vd-ui-test-util.h"
 
 #define TEST_ID       "LTAI5tPreferencesTest01"
@@ -161,22 +162,6 @@ type_text (Fixture    *fixture,
 
 /* --- the keyring, read directly --- */
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 static gboolean
 flag_is_set (gpointer data)
 {
@@ -187,10 +172,10 @@ static VdCredentials *
 stored_credentials (void)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
   VdCredentials *credentials;
 
-  vd_keyring_lookup_credentials_async (NULL, on_done, &wait);
+  vd_keyring_lookup_credentials_async (NULL, vd_test_on_done, &wait);
   vd_ui_test_wait_until (flag_is_set, &wait.done, WAIT_MS);
   credentials = vd_keyring_lookup_credentials_finish (wait.result, &error);
   g_object_unref (wait.result);
@@ -204,9 +189,9 @@ store_directly (const char *id,
 {
   g_autoptr(VdCredentials) credentials = vd_credentials_new (id, secret, NULL);
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
 
-  vd_keyring_store_credentials_async (credentials, NULL, on_done, &wait);
+  vd_keyring_store_credentials_async (credentials, NULL, vd_test_on_done, &wait);
   vd_ui_test_wait_until (flag_is_set, &wait.done, WAIT_MS);
   g_assert_true (vd_keyring_store_credentials_finish (wait.result, &error));
   g_object_unref (wait.result);
@@ -217,9 +202,9 @@ static void
 clear_directly (void)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  VdTestWait wait = { 0 };
 
-  vd_keyring_clear_credentials_async (NULL, on_done, &wait);
+  vd_keyring_clear_credentials_async (NULL, vd_test_on_done, &wait);
   vd_ui_test_wait_until (flag_is_set, &wait.done, WAIT_MS);
   g_assert_true (vd_keyring_clear_credentials_finish (wait.result, NULL, &error));
   g_object_unref (wait.result);
