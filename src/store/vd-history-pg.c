@@ -344,6 +344,17 @@ run (VdHistoryPg        *self,
   return NULL;
 }
 
+/* run() for a query built by vd-history-query, with its own values. */
+static PGresult *
+run_query (VdHistoryPg     *self,
+           VdHistoryQuery  *query,
+           const char      *what,
+           GError         **error)
+{
+  return run (self, vd_history_query_get_sql (query), vd_history_query_get_n_values (query),
+              (const char * const *) vd_history_query_get_texts (query), what, error);
+}
+
 static gboolean
 run_command (VdHistoryPg        *self,
              const char         *sql,
@@ -1270,10 +1281,7 @@ pg_list (VdHistoryBackend  *backend,
                                              message->id_hmac,
                                              message->has_cursor ? &message->cursor : NULL,
                                              message->offset, message->limit);
-      result = run (self, vd_history_query_get_sql (query),
-                    vd_history_query_get_n_values (query),
-                    (const char * const *) vd_history_query_get_texts (query),
-                    _("listing records"), &server_error);
+      result = run_query (self, query, _("listing records"), &server_error);
       if (result != NULL)
         {
           message->result_records =
@@ -1307,10 +1315,7 @@ pg_count (VdHistoryBackend  *backend,
     {
       query = vd_history_query_new_count_for (VD_HISTORY_DIALECT_POSTGRESQL, message->filter,
                                               message->id_hmac);
-      result = run (self, vd_history_query_get_sql (query),
-                    vd_history_query_get_n_values (query),
-                    (const char * const *) vd_history_query_get_texts (query),
-                    _("counting records"), &server_error);
+      result = run_query (self, query, _("counting records"), &server_error);
       if (result != NULL)
         {
           message->result_count = g_ascii_strtoull (PQgetvalue (result, 0, 0), NULL, 10);
@@ -1496,9 +1501,7 @@ export_count (VdHistoryExportSource  *source,
 
   query = vd_history_query_new_count_for (VD_HISTORY_DIALECT_POSTGRESQL, export->filter,
                                           export->id_hmac);
-  result = run (self, vd_history_query_get_sql (query), vd_history_query_get_n_values (query),
-                (const char * const *) vd_history_query_get_texts (query),
-                _("counting records to export"), error);
+  result = run_query (self, query, _("counting records to export"), error);
   if (result == NULL)
     return FALSE;
   *total = g_ascii_strtoull (PQgetvalue (result, 0, 0), NULL, 10);
