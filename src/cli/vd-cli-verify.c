@@ -168,9 +168,6 @@ counter_journal (VdHistory *history)
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettings) settings = NULL;
-  g_autofree char *operator_name = NULL;
-  g_autofree char *desk_name = NULL;
-  VdDeskJournal *journal;
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
@@ -178,15 +175,7 @@ counter_journal (VdHistory *history)
     return vd_desk_journal_new (history, NULL, NULL);
 
   settings = g_settings_new_full (schema, NULL, NULL);
-  operator_name = g_settings_get_string (settings, "operator-name");
-  desk_name = g_settings_get_string (settings, "desk-name");
-  journal = vd_desk_journal_new (history,
-                                 operator_name[0] != '\0' ? operator_name : NULL,
-                                 desk_name[0] != '\0' ? desk_name : NULL);
-  vd_desk_journal_set_keep_full_id_numbers (journal,
-                                            g_settings_get_boolean (settings,
-                                                                    "keep-full-id-numbers"));
-  return journal;
+  return vd_desk_journal_new_from_settings (history, settings);
 }
 
 static int

@@ -69,6 +69,26 @@ vd_desk_journal_new (VdHistory  *history,
   return self;
 }
 
+VdDeskJournal *
+vd_desk_journal_new_from_settings (VdHistory *history,
+                                   GSettings *settings)
+{
+  g_autofree char *operator_name = NULL;
+  g_autofree char *desk_name = NULL;
+  VdDeskJournal *self;
+
+  g_return_val_if_fail (VD_IS_HISTORY (history), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  operator_name = g_settings_get_string (settings, "operator-name");
+  desk_name = g_settings_get_string (settings, "desk-name");
+  self = vd_desk_journal_new (history,
+                              operator_name[0] != '\0' ? operator_name : NULL,
+                              desk_name[0] != '\0' ? desk_name : NULL);
+  self->keep_full_id_numbers = g_settings_get_boolean (settings, "keep-full-id-numbers");
+  return self;
+}
+
 VdHistory *
 vd_desk_journal_get_history (VdDeskJournal *self)
 {

@@ -24,6 +24,11 @@ G_DECLARE_FINAL_TYPE (VdDeskJournal, vd_desk_journal, VD, DESK_JOURNAL, GObject)
 VdDeskJournal   *vd_desk_journal_new                     (VdHistory  *history,
                                                           const char *operator_name,
                                                           const char *desk_name);
+/* The journal a counter records with: the operator and desk names and the "keep full ID
+ * numbers" preference of @settings (the app's schema; empty names mean the defaults above).
+ * The window and verifydesk-cli both use it, so a verification is recorded alike from either. */
+VdDeskJournal   *vd_desk_journal_new_from_settings       (VdHistory  *history,
+                                                          GSettings  *settings);
 VdHistory       *vd_desk_journal_get_history             (VdDeskJournal *self);
 const char      *vd_desk_journal_get_operator            (VdDeskJournal *self);
 const char      *vd_desk_journal_get_desk_name           (VdDeskJournal *self);

@@ -224,16 +224,9 @@ purge_history (gpointer user_data)
 static void
 attach_history (VdApplication *self)
 {
-  g_autofree char *operator_name = g_settings_get_string (self->settings, "operator-name");
-  g_autofree char *desk_name = g_settings_get_string (self->settings, "desk-name");
-  g_autoptr(VdDeskJournal) journal = NULL;
+  g_autoptr(VdDeskJournal) journal = vd_desk_journal_new_from_settings (self->history,
+                                                                       self->settings);
 
-  journal = vd_desk_journal_new (self->history,
-                                 operator_name[0] != '\0' ? operator_name : NULL,
-                                 desk_name[0] != '\0' ? desk_name : NULL);
-  vd_desk_journal_set_keep_full_id_numbers (journal,
-                                            g_settings_get_boolean (self->settings,
-                                                                    "keep-full-id-numbers"));
   vd_desk_set_journal (self->desk, journal);
 }
 
