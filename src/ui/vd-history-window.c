@@ -377,45 +377,15 @@ cell_text (Column                 column,
     }
 }
 
-static void bind_cell (GtkSignalListItemFactory *factory,
-                       GtkListItem              *list_item,
-                       gpointer                  user_data);
-
-/* The row's placeholder became its record: the same row widgets show it. */
+/* Shows @list_item's record, or the placeholder's "Loading…", in the cell of @column. */
 static void
-on_item_loaded (GtkListItem *list_item)
+show_cell (GtkListItem *list_item,
+           Column       column)
 {
-  bind_cell (NULL, list_item, g_object_get_data (G_OBJECT (list_item), "vd-column"));
-}
-
-static void
-unbind_cell (GtkSignalListItemFactory *factory,
-             GtkListItem              *list_item,
-             gpointer                  user_data)
-{
-  GObject *item = gtk_list_item_get_item (list_item);
-
-  if (item != NULL)
-    g_signal_handlers_disconnect_by_func (item, on_item_loaded, list_item);
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           gpointer                  user_data)
-{
-  Column column = GPOINTER_TO_INT (user_data);
   VdHistoryItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *child = gtk_list_item_get_child (list_item);
   const VdHistoryRecord *record = vd_history_item_get_record (item);
   g_autofree char *text = NULL;
-
-  /* Called again by on_item_loaded (factory NULL), once: the record does not change again. */
-  if (factory != NULL && record == NULL)
-    {
-      g_object_set_data (G_OBJECT (list_item), "vd-column", user_data);
-      g_signal_connect_swapped (item, "notify::loaded", G_CALLBACK (on_item_loaded), list_item);
-    }
 
   if (column == COLUMN_OUTCOME)
     {
@@ -435,6 +405,40 @@ bind_cell (GtkSignalListItemFactory *factory,
   text = cell_text (column, record);
   gtk_widget_remove_css_class (child, "dim-label");
   gtk_inscription_set_text (GTK_INSCRIPTION (child), text != NULL ? text : "");
+}
+
+/* The row's placeholder became its record: the same row widgets show it. */
+static void
+on_item_loaded (GtkListItem *list_item)
+{
+  show_cell (list_item, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "vd-column")));
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  user_data)
+{
+  VdHistoryItem *item = gtk_list_item_get_item (list_item);
+
+  /* A placeholder fills in place once (the model never changes a record again). */
+  if (vd_history_item_get_record (item) == NULL)
+    {
+      g_object_set_data (G_OBJECT (list_item), "vd-column", user_data);
+      g_signal_connect_swapped (item, "notify::loaded", G_CALLBACK (on_item_loaded), list_item);
+    }
+  show_cell (list_item, GPOINTER_TO_INT (user_data));
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  GObject *item = gtk_list_item_get_item (list_item);
+
+  if (item != NULL)
+    g_signal_handlers_disconnect_by_func (item, on_item_loaded, list_item);
 }
 
 /* Widths that fit a full time stamp, a masked number and "Not passed · training" in the
