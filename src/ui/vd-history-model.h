@@ -63,9 +63,4 @@ guint                  vd_history_model_get_peak_loaded_pages (VdHistoryModel *s
 /* Pages requested from the store since the model was made. */
 guint                  vd_history_model_get_n_page_loads     (VdHistoryModel *self);
 
-/* What the result view shows for a record: its verdict rebuilt from what the record keeps
- * (the answer, or the error's domain and code), with no "Resubmit" or "Preferences" button —
- * the history shows what happened, it does not act on it. */
-VdVerification        *vd_history_verification_for_record (const VdHistoryRecord *record);
-
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "vd-history-verification.h"
 #include "vd-history-window.h"
 #include "vd-id-number.h"
 #include "vd-memory-trim.h"
