@@ -6,6 +6,7 @@
 
 #include "vd-result-page.h"
 #include "vd-result-view.h"
+#include "vd-width-first-layout.h"
 
 struct _VdResultView
 {
@@ -86,6 +87,8 @@ vd_result_view_class_init (VdResultViewClass *klass)
   object_class->dispose = vd_result_view_dispose;
   object_class->get_property = vd_result_view_get_property;
   object_class->set_property = vd_result_view_set_property;
+
+  g_type_ensure (VD_TYPE_WIDTH_FIRST_LAYOUT);
 
   properties[PROP_VERIFICATION] =
     g_param_spec_boxed ("verification", NULL, NULL,

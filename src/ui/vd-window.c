@@ -8,6 +8,7 @@
 #include "vd-result-view.h"
 #include "vd-sample-customers.h"
 #include "vd-application.h"
+#include "vd-width-first-layout.h"
 #include "vd-window.h"
 
 struct _VdWindow
@@ -655,6 +656,7 @@ vd_window_class_init (VdWindowClass *klass)
 
   g_type_ensure (VD_TYPE_FORM);
   g_type_ensure (VD_TYPE_RESULT_VIEW);
+  g_type_ensure (VD_TYPE_WIDTH_FIRST_LAYOUT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/verifydesk/VerifyDesk/vd-window.ui");
