@@ -20,6 +20,8 @@ struct _VdWindow
   GtkInfoBar           *training_bar;
   GtkLabel             *training_reason_label;
   GtkWindow            *shortcuts_window;     /* built on first use; a weak pointer */
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
   GtkMenuButton        *samples_button;
   GtkPopover           *samples_popover;
   GtkListBox           *samples_list;
@@ -235,6 +237,19 @@ update_training (VdWindow *self)
     g_menu_remove_all (self->samples_section);
 
   update_actions (self);
+}
+
+/* The primary menu's popover is built when the menu first opens (click, F10 or a test's
+ * popup): GtkPopoverMenu makes every item's widgets at once, the sample customers' submenu
+ * included, some eighty widgets the first frame has no use for. */
+static void
+create_primary_menu (GtkMenuButton *button,
+                     gpointer       user_data)
+{
+  VdWindow *self = VD_WINDOW (user_data);
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
 }
 
 /* --- help --- */
@@ -664,6 +679,8 @@ vd_window_class_init (VdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VdWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, VdWindow, training_bar);
   gtk_widget_class_bind_template_child (widget_class, VdWindow, training_reason_label);
+  gtk_widget_class_bind_template_child (widget_class, VdWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, VdWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, VdWindow, samples_button);
   gtk_widget_class_bind_template_child (widget_class, VdWindow, samples_popover);
   gtk_widget_class_bind_template_child (widget_class, VdWindow, samples_list);
@@ -701,6 +718,7 @@ vd_window_init (VdWindow *self)
                    G_SETTINGS_BIND_GET);
   restore_window_state (self);
 
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_primary_menu, self, NULL);
   g_signal_connect_object (self->verify_button, "clicked", G_CALLBACK (on_verify_clicked), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->form, "submit", G_CALLBACK (on_form_submit), self,

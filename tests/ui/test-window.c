@@ -1015,6 +1015,45 @@ test_about_window (void)
   fixture_close (&fixture, "after-about");
 }
 
+/* F10 opens the primary menu, built when it first opens: every entry is there, the sample
+ * customers' submenu included. */
+static void
+test_primary_menu (void)
+{
+  Fixture fixture;
+  GtkMenuButton *button;
+  GMenuModel *menu;
+  GtkPopover *popover;
+
+  fixture_open (&fixture);
+  button = GTK_MENU_BUTTON (window_child (fixture.window, "menu_button"));
+  menu = G_MENU_MODEL (gtk_widget_get_template_child (fixture.window, VD_TYPE_WINDOW,
+                                                      "primary_menu"));
+  g_assert_null (gtk_menu_button_get_menu_model (button));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
+
+  g_assert_true (press_shortcut (fixture.window, "F10"));
+  vd_ui_test_spin (300);
+  g_assert_true (gtk_menu_button_get_menu_model (button) == menu);
+  popover = gtk_menu_button_get_popover (button);
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  /* Sample customers, then the task's entries, then the app's. */
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 3);
+  g_assert_nonnull (g_menu_model_get_item_link (g_menu_model_get_item_link (menu, 0, "section"),
+                                                0, "submenu"));
+  screenshot (GTK_WIDGET (popover), "primary-menu");
+
+  gtk_popover_popdown (popover);
+  vd_ui_test_spin (100);
+  g_assert_true (press_shortcut (fixture.window, "F10"));
+  vd_ui_test_spin (300);
+  g_assert_true (gtk_menu_button_get_popover (button) == popover);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  gtk_popover_popdown (popover);
+  fixture_close (&fixture, "after-primary-menu");
+}
+
 static gboolean
 training_reason_known (gpointer data)
 {
@@ -1325,6 +1364,7 @@ main (int    argc,
                    test_every_action_has_accelerator);
   g_test_add_func ("/window/help/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window/help/about", test_about_window);
+  g_test_add_func ("/window/help/primary-menu", test_primary_menu);
   g_test_add_func ("/window/help/preferences", test_preferences_opens);
   g_test_add_func ("/window/help/history", test_history_opens);
   g_test_add_func ("/window/training-reason", test_training_reason);
