@@ -380,6 +380,67 @@ test_calls_before_open_fail (Fixture       *fixture,
   g_assert_null (records);
 }
 
+/* Iterates the default main context for @ms. */
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* A held store (the app's start-up) leaves the open and the calls behind it queued: nothing
+ * touches the disk, nothing answers; once released they run in order and the record is kept. */
+static void
+test_hold_queues_until_released (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(VdHistoryRecord) record = make_record (fixture->key, "张三", NUMBER);
+  g_autoptr(GError) error = NULL;
+  VdTestWait opened = { 0 };
+  VdTestWait recorded = { 0 };
+  gint64 id;
+
+  vd_history_hold (fixture->history, 60000);
+  vd_history_open_async (fixture->history, NULL, vd_test_on_done, &opened);
+  vd_history_record_sent_async (fixture->history, record, NULL, vd_test_on_done, &recorded);
+  spin (300);
+  g_assert_false (opened.done);
+  g_assert_false (recorded.done);
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+
+  vd_history_release (fixture->history);
+  g_assert_true (vd_history_open_finish (fixture->history, wait_for (&opened), &error));
+  g_assert_no_error (error);
+  id = vd_history_record_sent_finish (fixture->history, wait_for (&recorded), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM records"), ==, 1);
+  g_object_unref (opened.result);
+  g_object_unref (recorded.result);
+}
+
+/* A hold nobody releases ends by itself at its limit. */
+static void
+test_hold_ends_at_its_limit (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VdTestWait opened = { 0 };
+  gint64 started = g_get_monotonic_time ();
+
+  vd_history_hold (fixture->history, 400);
+  vd_history_open_async (fixture->history, NULL, vd_test_on_done, &opened);
+  g_assert_true (vd_history_open_finish (fixture->history, wait_for (&opened), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 400 * G_TIME_SPAN_MILLISECOND);
+  g_object_unref (opened.result);
+}
+
 /* After an open that failed, a call says why the history could not open (which file, what to
  * do) rather than only that it is not open. A file in the way of the folder fails the open for
  * root too. */
@@ -1480,6 +1541,8 @@ main (int    argc,
   ADD ("open/tightens-mode", test_open_tightens_mode_of_existing_file);
   ADD ("open/calls-before-open-fail", test_calls_before_open_fail);
   ADD ("open/calls-after-failed-open-say-why", test_calls_after_failed_open_say_why);
+  ADD ("open/hold-queues-until-released", test_hold_queues_until_released);
+  ADD ("open/hold-ends-at-its-limit", test_hold_ends_at_its_limit);
   ADD ("record/sent-then-finished", test_sent_then_finished);
   ADD ("record/attempts", test_attempts_count_per_biz_id);
   ADD ("record/finishing-unknown-fails", test_finishing_unknown_record_fails);

@@ -204,6 +204,10 @@ VdHistoryWorker  *vd_history_worker_new    (const char *path);
  * the message goes back to its task's main context and vd_history_message_deliver runs there. */
 void              vd_history_worker_push   (VdHistoryWorker  *worker,
                                             VdHistoryMessage *message);
+/* Leaves queued messages unhandled for at most @max_ms, or until released: see vd_history_hold. */
+void              vd_history_worker_hold    (VdHistoryWorker *worker,
+                                             guint            max_ms);
+void              vd_history_worker_release (VdHistoryWorker *worker);
 /* For the tests: caps the database at @pages pages (PRAGMA max_page_count) from the next open
  * on, so that "disk full" can be produced without filling a disk. 0: no cap. */
 void              vd_history_worker_set_page_limit (VdHistoryWorker *worker,

@@ -35,6 +35,12 @@ struct _VdHistoryWorker
   guint             n_waiting;
   gboolean          offline;
   GError           *open_error;  /* why the last open failed: every later call says so */
+
+  /* A hold (vd_history_worker_hold): until hold_until (monotonic µs; 0: none) or a release,
+   * the thread leaves the message it popped unhandled. */
+  GMutex            hold_lock;
+  GCond             hold_cond;
+  gint64            hold_until;
 };
 
 /* --- the state the window shows --- */
@@ -188,6 +194,17 @@ handle_idle (VdHistoryWorker *worker)
     }
 }
 
+static void
+wait_while_held (VdHistoryWorker *worker)
+{
+  g_mutex_lock (&worker->hold_lock);
+  while (worker->hold_until != 0 &&
+         g_cond_wait_until (&worker->hold_cond, &worker->hold_lock, worker->hold_until))
+    ;
+  worker->hold_until = 0;
+  g_mutex_unlock (&worker->hold_lock);
+}
+
 static gpointer
 worker_thread (gpointer user_data)
 {
@@ -198,6 +215,8 @@ worker_thread (gpointer user_data)
       VdHistoryMessage *message = g_async_queue_timeout_pop (worker->queue, IDLE_INTERVAL_US);
       GMainContext *context;
 
+      /* Checked after the pop, which may have started before the hold. */
+      wait_while_held (worker);
       if (message == NULL)
         {
           handle_idle (worker);
@@ -300,6 +319,8 @@ vd_history_worker_new (const char *path)
 
   worker->path = g_strdup (path);
   worker->queue = g_async_queue_new ();
+  g_mutex_init (&worker->hold_lock);
+  g_cond_init (&worker->hold_cond);
   worker->thread = g_thread_new ("vd-history", worker_thread, worker);
   return worker;
 }
@@ -340,11 +361,30 @@ vd_history_worker_set_retry_interval (VdHistoryWorker *worker,
 }
 
 void
+vd_history_worker_hold (VdHistoryWorker *worker,
+                        guint            max_ms)
+{
+  g_mutex_lock (&worker->hold_lock);
+  worker->hold_until = g_get_monotonic_time () + max_ms * G_TIME_SPAN_MILLISECOND;
+  g_mutex_unlock (&worker->hold_lock);
+}
+
+void
+vd_history_worker_release (VdHistoryWorker *worker)
+{
+  g_mutex_lock (&worker->hold_lock);
+  worker->hold_until = 0;
+  g_cond_signal (&worker->hold_cond);
+  g_mutex_unlock (&worker->hold_lock);
+}
+
+void
 vd_history_worker_free (VdHistoryWorker *worker)
 {
   if (worker == NULL)
     return;
 
+  vd_history_worker_release (worker);
   vd_history_worker_push (worker, vd_history_message_new (VD_HISTORY_MESSAGE_QUIT, NULL));
   g_thread_join (worker->thread);
   g_async_queue_unref (worker->queue);
@@ -352,6 +392,8 @@ vd_history_worker_free (VdHistoryWorker *worker)
     g_rc_box_release_full (worker->owner, (GDestroyNotify) g_weak_ref_clear);
   g_clear_pointer (&worker->owner_context, g_main_context_unref);
   g_clear_error (&worker->open_error);
+  g_mutex_clear (&worker->hold_lock);
+  g_cond_clear (&worker->hold_cond);
   g_free (worker->path);
   g_free (worker);
 }

@@ -210,6 +210,23 @@ vd_history_set_server (VdHistory  *self,
     }
 }
 
+void
+vd_history_hold (VdHistory *self,
+                 guint      max_ms)
+{
+  g_return_if_fail (VD_IS_HISTORY (self));
+
+  vd_history_worker_hold (self->worker, max_ms);
+}
+
+void
+vd_history_release (VdHistory *self)
+{
+  g_return_if_fail (VD_IS_HISTORY (self));
+
+  vd_history_worker_release (self->worker);
+}
+
 gboolean
 vd_history_has_server (VdHistory *self)
 {

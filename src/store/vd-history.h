@@ -111,6 +111,13 @@ void        vd_history_set_server        (VdHistory  *self,
                                           const char *uri,
                                           const char *password);
 gboolean    vd_history_has_server        (VdHistory  *self);
+/* Holds the store's work — the open, its integrity check and the start-up purge included —
+ * for at most @max_ms, or until vd_history_release (): calls queue as usual and are answered
+ * once it ends, in order, nothing lost. For an app's start-up, so that the worker does not take
+ * a core from the first frame. */
+void        vd_history_hold              (VdHistory  *self,
+                                          guint       max_ms);
+void        vd_history_release           (VdHistory  *self);
 /* After open: this installation's identity (a UUID kept in the history's folder), written
  * into every record it makes beside the desk's name. */
 const char *vd_history_get_desk_id       (VdHistory  *self);
