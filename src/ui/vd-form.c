@@ -8,6 +8,7 @@
 #include "vd-form.h"
 #include "vd-id-number.h"
 #include "vd-image-row.h"
+#include "vd-width-first-layout.h"
 
 typedef enum {
   FIELD_NAME,
@@ -36,7 +37,8 @@ typedef struct {
 typedef struct {
   GtkWidget *row;           /* an AdwEntryRow (GtkEditable) */
   GtkWidget *check;         /* the check mark shown once the field is valid */
-  GtkWidget *note;          /* the list row under the field with its message */
+  /* Rows under the field, built the first time they are shown (new_message_row). */
+  GtkWidget *note;          /* the field's message */
   GtkWidget *note_icon;
   GtkWidget *note_label;
   GtkWidget *preview;       /* photo rows only: what the preview found */
@@ -329,12 +331,93 @@ check_field (VdForm  *self,
     }
 }
 
+/* A list row with an icon and a line of text, for under a field. Built when first needed: the
+ * form has ten of them, a new task shows none, and building them all took a sixth of the
+ * counter window's construction at start-up. */
+static GtkWidget *
+new_message_row (GtkWidget **icon,
+                 GtkWidget **label)
+{
+  GtkWidget *row = g_object_new (ADW_TYPE_PREFERENCES_ROW,
+                                 "activatable", FALSE,
+                                 "selectable", FALSE,
+                                 "focusable", FALSE,
+                                 NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *label_bin = adw_bin_new ();
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+
+  *icon = g_object_new (GTK_TYPE_IMAGE,
+                        "valign", GTK_ALIGN_START,
+                        "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                        NULL);
+  *label = g_object_new (GTK_TYPE_LABEL,
+                         "xalign", 0.0f,
+                         "wrap", TRUE,
+                         "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                         NULL);
+  /* The label's width does not depend on the row's height (vd-width-first-layout.h): in this
+   * horizontal box GTK 4.8 would otherwise lay the message out again and again while typing. */
+  gtk_widget_set_layout_manager (label_bin, vd_width_first_layout_new ());
+  gtk_widget_set_hexpand (label_bin, TRUE);
+  adw_bin_set_child (ADW_BIN (label_bin), *label);
+
+  gtk_box_append (GTK_BOX (box), *icon);
+  gtk_box_append (GTK_BOX (box), label_bin);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+/* Puts @row under the field's own row, below its message if @below_note. A GtkListBoxRow always
+ * lives in a GtkListBox: the group's list. */
+static void
+insert_under_field (Field     *field,
+                    GtkWidget *row,
+                    gboolean   below_note)
+{
+  GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_parent (field->row));
+  int position = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (field->row)) + 1;
+
+  if (below_note && field->note != NULL)
+    position++;
+  gtk_list_box_insert (list, row, position);
+}
+
+static void
+ensure_note (Field *field)
+{
+  if (field->note != NULL)
+    return;
+
+  field->note = new_message_row (&field->note_icon, &field->note_label);
+  insert_under_field (field, field->note, FALSE);
+  /* A screen reader reads the message under the row with the row. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (field->row),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, field->note_label, NULL,
+                                  -1);
+}
+
+static void
+ensure_preview (Field *field)
+{
+  if (field->preview != NULL)
+    return;
+
+  field->preview = new_message_row (&field->preview_icon, &field->preview_label);
+  insert_under_field (field, field->preview, TRUE);
+}
+
 static void
 show_note (Field      *field,
            const char *icon_name,
            const char *message,
            gboolean    is_error)
 {
+  ensure_note (field);
   gtk_image_set_from_icon_name (GTK_IMAGE (field->note_icon), icon_name);
   gtk_label_set_text (GTK_LABEL (field->note_label), message);
 
@@ -409,7 +492,7 @@ update_field (VdForm  *self,
     show_note (field, "dialog-error-symbolic", check.message, TRUE);
   else if (check.state == CHECK_VALID && check.message != NULL)
     show_note (field, "object-select-symbolic", check.message, FALSE);
-  else
+  else if (field->note != NULL)
     gtk_widget_set_visible (field->note, FALSE);
 
   g_free (check.message);
@@ -524,9 +607,12 @@ update_preview (VdForm  *self,
 
   if (state == VD_PREVIEW_NONE || text == NULL || *text == '\0')
     {
-      gtk_widget_set_visible (field->preview, FALSE);
+      if (field->preview != NULL)
+        gtk_widget_set_visible (field->preview, FALSE);
       return;
     }
+
+  ensure_preview (field);
 
   icon_name = state == VD_PREVIEW_WARNING ? "dialog-warning-symbolic" : "image-x-generic-symbolic";
   gtk_image_set_from_icon_name (GTK_IMAGE (field->preview_icon), icon_name);
@@ -714,17 +800,6 @@ vd_form_class_init (VdFormClass *klass)
     {
       bind_field_child (widget_class, i, "_row", G_STRUCT_OFFSET (Field, row));
       bind_field_child (widget_class, i, "_check", G_STRUCT_OFFSET (Field, check));
-      bind_field_child (widget_class, i, "_note", G_STRUCT_OFFSET (Field, note));
-      bind_field_child (widget_class, i, "_note_icon", G_STRUCT_OFFSET (Field, note_icon));
-      bind_field_child (widget_class, i, "_note_label", G_STRUCT_OFFSET (Field, note_label));
-      if (field_specs[i].is_photo)
-        {
-          bind_field_child (widget_class, i, "_preview", G_STRUCT_OFFSET (Field, preview));
-          bind_field_child (widget_class, i, "_preview_icon",
-                            G_STRUCT_OFFSET (Field, preview_icon));
-          bind_field_child (widget_class, i, "_preview_label",
-                            G_STRUCT_OFFSET (Field, preview_label));
-        }
     }
 
   gtk_widget_class_install_action (widget_class, "form.copy-biz-id", NULL, copy_biz_id);
@@ -736,11 +811,6 @@ setup_field (VdForm  *self,
 {
   Field *field = &self->fields[id];
   GtkEventController *focus = gtk_event_controller_focus_new ();
-
-  /* A screen reader reads the message under the row with the row. */
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (field->row),
-                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, field->note_label, NULL,
-                                  -1);
 
   g_signal_connect_object (field->row, "changed", G_CALLBACK (on_field_changed), self, 0);
   g_signal_connect_object (field->row, "entry-activated", G_CALLBACK (on_field_activated),
@@ -891,6 +961,28 @@ vd_form_reveal_problems (VdForm *self)
   return FALSE;
 }
 
+
+const char *
+vd_form_get_message (VdForm     *self,
+                     const char *field,
+                     gboolean    preview)
+{
+  g_return_val_if_fail (VD_IS_FORM (self), NULL);
+
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      Field *f = &self->fields[i];
+      GtkWidget *row = preview ? f->preview : f->note;
+
+      if (strcmp (field_specs[i].id, field) != 0)
+        continue;
+      if (row == NULL || !gtk_widget_get_visible (row))
+        return NULL;
+      return gtk_label_get_text (GTK_LABEL (preview ? f->preview_label : f->note_label));
+    }
+
+  g_return_val_if_reached (NULL);
+}
 
 void
 vd_form_focus_name (VdForm *self)

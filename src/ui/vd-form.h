@@ -42,5 +42,11 @@ void             vd_form_start_new_task         (VdForm *self);
 void             vd_form_fill_sample            (VdForm                 *self,
                                                  const VdSampleCustomer *customer);
 void             vd_form_focus_name             (VdForm *self);
+/* The message shown under a field's row, or NULL when none is; @preview: the line saying what
+ * the photo preview found instead. @field is the stem of the row's id in vd-form.ui ("name",
+ * "id_number", "face", "front", "back", "user_id", "biz_type"). */
+const char      *vd_form_get_message            (VdForm     *self,
+                                                 const char *field,
+                                                 gboolean    preview);
 
 G_END_DECLS

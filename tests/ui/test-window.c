@@ -156,18 +156,29 @@ fill (Fixture    *fixture,
   set_field (fixture, "face", face_url);
 }
 
+/* The first label in the list row @n rows below @row (the rows under a field: its message, then
+ * what its photo preview found). */
+static GtkLabel *
+label_under (GtkWidget *row,
+             int        n)
+{
+  GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_parent (row));
+  int index = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) + n;
+  GtkWidget *widget = GTK_WIDGET (gtk_list_box_get_row_at_index (list, index));
+
+  while (widget != NULL && !GTK_IS_LABEL (widget))
+    widget = gtk_widget_get_first_child (widget) != NULL ? gtk_widget_get_first_child (widget)
+                                                        : gtk_widget_get_next_sibling (widget);
+  g_assert_nonnull (widget);
+  return GTK_LABEL (widget);
+}
+
 /* The message under @field's row, or NULL when none is shown. */
 static const char *
 note (Fixture    *fixture,
       const char *field)
 {
-  g_autofree char *row_name = g_strconcat (field, "_note", NULL);
-  g_autofree char *label_name = g_strconcat (field, "_note_label", NULL);
-
-  if (!gtk_widget_get_visible (form_child (fixture->form, row_name)))
-    return NULL;
-
-  return gtk_label_get_text (GTK_LABEL (form_child (fixture->form, label_name)));
+  return vd_form_get_message (fixture->form, field, FALSE);
 }
 
 static void
@@ -182,6 +193,11 @@ assert_field_invalid (Fixture    *fixture,
   if (strstr (message, message_part) == NULL)
     g_error ("the message under %s is “%s”, expected it to contain “%s”",
              field, message, message_part);
+  /* Right under its row, and read with it by a screen reader. */
+  g_assert_cmpstr (gtk_label_get_text (label_under (widget, 1)), ==, message);
+  gtk_test_accessible_assert_relation (GTK_ACCESSIBLE (widget),
+                                       GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                       label_under (widget, 1), NULL);
   g_assert_true (gtk_widget_has_css_class (widget, "error"));
   gtk_test_accessible_assert_state (widget, GTK_ACCESSIBLE_STATE_INVALID,
                                     GTK_ACCESSIBLE_INVALID_TRUE);
@@ -1245,7 +1261,7 @@ preview_shown (gpointer data)
 {
   Fixture *fixture = data;
 
-  return gtk_widget_get_visible (form_child (fixture->form, "face_preview"))
+  return vd_form_get_message (fixture->form, "face", TRUE) != NULL
          && vd_image_row_get_preview_state (VD_IMAGE_ROW (row (fixture, "face"))) == VD_PREVIEW_OK;
 }
 
@@ -1275,9 +1291,13 @@ test_photo_preview_under_row (void)
 
   set_field (&fixture, "face", url);
   vd_ui_test_wait_until (preview_shown, &fixture, 10000);
-  text = gtk_label_get_text (GTK_LABEL (form_child (fixture.form, "face_preview_label")));
+  text = vd_form_get_message (fixture.form, "face", TRUE);
   g_assert_cmpstr (text, ==, vd_image_row_get_preview_text (VD_IMAGE_ROW (row (&fixture,
                                                                                "face"))));
+  /* The valid address has no message: the preview's line is right under the row. */
+  g_assert_null (note (&fixture, "face"));
+  g_assert_cmpstr (gtk_label_get_text (label_under (GTK_WIDGET (row (&fixture, "face")), 1)), ==,
+                   text);
   g_assert_nonnull (strstr (text, "320 × 240"));
   fixture_close (&fixture, "preview");
   soup_server_disconnect (server);
