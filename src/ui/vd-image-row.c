@@ -32,6 +32,8 @@ struct _VdImageRow
 {
   AdwEntryRow     parent_instance;
 
+  GtkWidget      *preview_box;
+  /* In preview_box, built when a preview first starts (ensure_preview_widgets). */
   GtkWidget      *warning_icon;
   GtkWidget      *preview_stack;
   GtkWidget      *spinner;
@@ -114,11 +116,72 @@ fetch_is_current (Fetch *fetch)
 
 /* --- showing the state --- */
 
+/* The suffix's widgets, made the first time there is something to show: three photo rows
+ * built them for every counter window at start-up, and a new task shows none of them. */
+static void
+ensure_preview_widgets (VdImageRow *self)
+{
+  GtkWidget *frame;
+  GtkWidget *overlay;
+
+  if (self->preview_stack != NULL)
+    return;
+
+  self->warning_icon = g_object_new (GTK_TYPE_IMAGE,
+                                     "visible", FALSE,
+                                     "valign", GTK_ALIGN_CENTER,
+                                     "icon-name", "dialog-warning-symbolic",
+                                     "accessible-role", GTK_ACCESSIBLE_ROLE_IMG,
+                                     NULL);
+  gtk_widget_add_css_class (self->warning_icon, "warning");
+
+  self->spinner = g_object_new (GTK_TYPE_SPINNER,
+                                "halign", GTK_ALIGN_CENTER,
+                                "valign", GTK_ALIGN_CENTER,
+                                "tooltip-text", _("Loading the preview…"),
+                                NULL);
+
+  /* The frame stays 48 × 48 whatever the thumbnail's own size (up to 96 px, for high
+   * density): an overlay child adds nothing to its parent's size. */
+  self->picture = g_object_new (GTK_TYPE_PICTURE,
+                                "content-fit", GTK_CONTENT_FIT_COVER,
+                                "can-shrink", TRUE,
+                                "alternative-text", _("Thumbnail of the photo"),
+                                NULL);
+  overlay = gtk_overlay_new ();
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), self->picture);
+  frame = g_object_new (GTK_TYPE_FRAME,
+                        "width-request", 48,
+                        "height-request", 48,
+                        "halign", GTK_ALIGN_CENTER,
+                        "valign", GTK_ALIGN_CENTER,
+                        "overflow", GTK_OVERFLOW_HIDDEN,
+                        "child", overlay,
+                        NULL);
+  gtk_widget_add_css_class (frame, "vd-thumbnail");
+
+  self->preview_stack = g_object_new (GTK_TYPE_STACK,
+                                      "visible", FALSE,
+                                      "valign", GTK_ALIGN_CENTER,
+                                      "hhomogeneous", TRUE,
+                                      "vhomogeneous", TRUE,
+                                      NULL);
+  gtk_stack_add_named (GTK_STACK (self->preview_stack), self->spinner, "loading");
+  gtk_stack_add_named (GTK_STACK (self->preview_stack), frame, "thumbnail");
+
+  gtk_box_append (GTK_BOX (self->preview_box), self->warning_icon);
+  gtk_box_append (GTK_BOX (self->preview_box), self->preview_stack);
+}
+
 static void
 update_suffix (VdImageRow *self)
 {
   gboolean loading = self->state == VD_PREVIEW_LOADING;
   gboolean warning = self->state == VD_PREVIEW_WARNING;
+
+  if (self->preview_stack == NULL && self->state == VD_PREVIEW_NONE && self->thumbnail == NULL)
+    return;
+  ensure_preview_widgets (self);
 
   gtk_picture_set_paintable (GTK_PICTURE (self->picture), GDK_PAINTABLE (self->thumbnail));
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), loading);
@@ -605,10 +668,7 @@ vd_image_row_class_init (VdImageRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/verifydesk/VerifyDesk/vd-image-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, VdImageRow, warning_icon);
-  gtk_widget_class_bind_template_child (widget_class, VdImageRow, preview_stack);
-  gtk_widget_class_bind_template_child (widget_class, VdImageRow, spinner);
-  gtk_widget_class_bind_template_child (widget_class, VdImageRow, picture);
+  gtk_widget_class_bind_template_child (widget_class, VdImageRow, preview_box);
 }
 
 static void

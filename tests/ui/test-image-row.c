@@ -432,7 +432,15 @@ assert_suffix (VdImageRow *row,
   GtkWidget *frame;
   graphene_rect_t bounds;
 
-  g_assert_nonnull (stack);
+  /* The row makes its suffix's widgets when a preview first starts: none yet, none shown. */
+  if (stack == NULL)
+    {
+      g_assert_false (spinner);
+      g_assert_false (thumbnail);
+      g_assert_false (warning);
+      g_assert_cmpint (vd_image_row_get_preview_state (row), ==, VD_PREVIEW_NONE);
+      return;
+    }
   /* The warning icon sits just before the preview, in the same suffix box. */
   warning_icon = gtk_widget_get_prev_sibling (stack);
   g_assert_true (GTK_IS_IMAGE (warning_icon));
