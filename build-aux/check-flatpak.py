@@ -24,6 +24,8 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from tap_report import report
+
 ALLOWED_FINISH_ARGS = ["--share=network", "--share=ipc", "--socket=wayland",
                        "--socket=fallback-x11", "--device=dri"]
 
@@ -116,11 +118,7 @@ def check(srcdir, app_id):
 
 
 def main():
-    results = check(sys.argv[1], sys.argv[2])
-    for number, (ok, name) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {number} - {name}")
-    print(f"1..{len(results)}")
-    return 0 if all(ok for ok, _ in results) else 1
+    return report(check(sys.argv[1], sys.argv[2]))
 
 
 if __name__ == "__main__":

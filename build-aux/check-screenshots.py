@@ -12,6 +12,8 @@ import struct
 import sys
 import xml.etree.ElementTree as ET
 
+from tap_report import report
+
 MAX_WIDTH = 1000
 MAX_HEIGHT = 700
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -57,11 +59,7 @@ def check(metainfo, folder):
 
 
 def main():
-    results = check(sys.argv[1], sys.argv[2])
-    for number, (ok, name) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {number} - {name}")
-    print(f"1..{len(results)}")
-    return 0 if all(ok for ok, _ in results) else 1
+    return report(check(sys.argv[1], sys.argv[2]))
 
 
 if __name__ == "__main__":

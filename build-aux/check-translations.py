@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 
+from tap_report import report
+
 MARKERS = re.compile(r'(\b_\(|\bN_\(|\bC_\(|\bNC_\(|g_dngettext\s*\(|translatable="yes")')
 
 
@@ -81,12 +83,8 @@ def check_complete(srcdir):
 
 
 def main():
-    mode = sys.argv[1]
-    results = check_potfiles(sys.argv[2]) if mode == "potfiles" else check_complete(sys.argv[2])
-    for number, (ok, name) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {number} - {name}")
-    print(f"1..{len(results)}")
-    return 0 if results and all(ok for ok, _ in results) else 1
+    mode, path = sys.argv[1], sys.argv[2]
+    return report(check_potfiles(path) if mode == "potfiles" else check_complete(path))
 
 
 if __name__ == "__main__":
