@@ -208,14 +208,6 @@ template_child (GtkWidget  *widget,
   return GTK_WIDGET (child);
 }
 
-static gboolean
-window_is_drawn (gpointer data)
-{
-  GtkWidget *window = data;
-
-  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
-}
-
 static void
 fixture_open_window (Fixture *fixture)
 {
@@ -229,7 +221,7 @@ fixture_open_window (Fixture *fixture)
 
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 760);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  vd_ui_test_wait_until (window_is_drawn, fixture->window, 5000);
+  vd_ui_test_wait_drawn (fixture->window, 5000);
   vd_ui_test_spin (50);
 }
 
@@ -275,13 +267,6 @@ fixture_open_simulator (Fixture         *fixture,
   fixture->simulator = g_steal_pointer (&simulator);
 }
 
-static void
-on_painted (GdkFrameClock *clock,
-            gpointer       data)
-{
-  *(gboolean *) data = TRUE;
-}
-
 /* Lets the window draw what it shows, then writes it as faults-@what-LANGUAGE.png. */
 static void
 screenshot (GtkWidget  *window,
@@ -289,18 +274,8 @@ screenshot (GtkWidget  *window,
 {
   g_autofree char *name = g_strdup_printf ("faults-%s-%s", what,
                                            g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "C");
-  g_autofree char *path = NULL;
-  gboolean painted = FALSE;
-  GdkFrameClock *clock;
-  gulong handler;
+  g_autofree char *path = vd_ui_test_screenshot_drawn (window, name);
 
-  vd_ui_test_spin (400);
-  clock = gtk_widget_get_frame_clock (window);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
-  gtk_widget_queue_draw (window);
-  vd_test_wait_for_flag (&painted, 10000);
-  g_signal_handler_disconnect (clock, handler);
-  path = vd_ui_test_screenshot (window, name);
   g_test_message ("screenshot: %s", path);
 }
 

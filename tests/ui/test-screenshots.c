@@ -53,14 +53,6 @@ keyring_answered (gpointer data)
 }
 
 static gboolean
-window_is_drawn (gpointer data)
-{
-  GtkWidget *window = data;
-
-  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
-}
-
-static gboolean
 verification_arrived (gpointer data)
 {
   Counter *counter = data;
@@ -78,13 +70,6 @@ no_toast (gpointer data)
   return gtk_widget_get_first_child (overlay) == gtk_widget_get_last_child (overlay);
 }
 
-static void
-on_painted (GdkFrameClock *clock,
-            gpointer       data)
-{
-  *(gboolean *) data = TRUE;
-}
-
 /* Lets animations settle and one more frame be drawn, then writes @window as
  * screenshots/appstream-@name.png, and checks it has the size the metainfo declares. */
 static void
@@ -92,20 +77,10 @@ screenshot (GtkWidget  *window,
             const char *name)
 {
   g_autofree char *file_name = g_strconcat ("appstream-", name, NULL);
-  g_autofree char *path = NULL;
+  g_autofree char *path = vd_ui_test_screenshot_drawn (window, file_name);
   g_autoptr(GdkTexture) written = NULL;
   g_autoptr(GError) error = NULL;
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  gboolean painted = FALSE;
-  gulong handler;
 
-  vd_ui_test_spin (400);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
-  gtk_widget_queue_draw (window);
-  vd_test_wait_for_flag (&painted, 10000);
-  g_signal_handler_disconnect (clock, handler);
-
-  path = vd_ui_test_screenshot (window, file_name);
   g_test_message ("screenshot: %s", path);
   written = gdk_texture_new_from_filename (path, &error);
   g_assert_no_error (error);
@@ -146,7 +121,7 @@ counter_open (Counter *counter)
 
   gtk_window_set_default_size (GTK_WINDOW (counter->window), WIDTH, HEIGHT);
   gtk_window_present (GTK_WINDOW (counter->window));
-  vd_ui_test_wait_until (window_is_drawn, counter->window, 5000);
+  vd_ui_test_wait_drawn (counter->window, 5000);
 }
 
 static void
@@ -156,29 +131,14 @@ counter_close (Counter *counter)
   vd_ui_test_spin (50);
 }
 
-static guint
-sample_index (const char *name)
-{
-  const VdSampleCustomer *customers;
-  guint n_customers;
-
-  customers = vd_sample_customers (&n_customers);
-  for (guint i = 0; i < n_customers; i++)
-    {
-      if (strcmp (customers[i].name, name) == 0)
-        return i;
-    }
-
-  g_error ("no sample customer %s", name);
-}
-
 /* Fills the form with the sample customer @name, as the training bar's menu does, verifies,
  * and returns the verification shown. */
 static VdVerification *
 verify_sample (Counter    *counter,
                const char *name)
 {
-  gtk_widget_activate_action (counter->window, "win.fill-sample", "u", sample_index (name));
+  gtk_widget_activate_action (counter->window, "win.fill-sample", "u",
+                              vd_ui_test_sample_index (name));
   g_assert_true (vd_form_get_valid (counter->form));
   gtk_widget_activate_action (counter->window, "win.submit", NULL);
   vd_ui_test_wait_until (verification_arrived, counter, WAIT_MS);
@@ -279,7 +239,7 @@ test_history (void)
                                   vd_desk_get_journal (vd_application_get_desk (application)));
   gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
   gtk_window_present (GTK_WINDOW (window));
-  vd_ui_test_wait_until (window_is_drawn, window, 5000);
+  vd_ui_test_wait_drawn (window, 5000);
 
   /* No PIN is set: the counter view, today's records of this desk, every one made here. */
   wait = (CountWait) { VD_HISTORY_WINDOW (window), n_verified };

@@ -52,14 +52,6 @@ form_child (VdForm     *form,
   return GTK_WIDGET (child);
 }
 
-static gboolean
-window_is_drawn (gpointer data)
-{
-  GtkWidget *window = data;
-
-  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
-}
-
 static void
 fixture_open_with_desk (Fixture *fixture,
                         VdDesk  *desk,
@@ -78,7 +70,7 @@ fixture_open_with_desk (Fixture *fixture,
 
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  vd_ui_test_wait_until (window_is_drawn, fixture->window, 5000);
+  vd_ui_test_wait_drawn (fixture->window, 5000);
   vd_ui_test_spin (50);
 }
 
@@ -88,13 +80,6 @@ fixture_open (Fixture *fixture)
   fixture_open_with_desk (fixture, vd_application_get_desk (application), 1100, 760);
 }
 
-static void
-on_painted (GdkFrameClock *clock,
-            gpointer       data)
-{
-  *(gboolean *) data = TRUE;
-}
-
 /* Lets the window draw what it now shows, then writes it as window-@what-LANGUAGE.png. */
 static void
 screenshot (GtkWidget  *window,
@@ -102,20 +87,8 @@ screenshot (GtkWidget  *window,
 {
   g_autofree char *name = g_strdup_printf ("window-%s-%s", what,
                                            g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "C");
-  g_autofree char *path = NULL;
-  gboolean painted = FALSE;
-  GdkFrameClock *clock;
-  gulong handler;
+  g_autofree char *path = vd_ui_test_screenshot_drawn (window, name);
 
-  /* Animations (toasts, the leaflet) settle, then one more frame is drawn: a slow machine
-   * (valgrind) may not have drawn anything yet. */
-  vd_ui_test_spin (400);
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (gtk_widget_get_native (window)));
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
-  gtk_widget_queue_draw (GTK_WIDGET (gtk_widget_get_native (window)));
-  vd_test_wait_for_flag (&painted, 10000);
-  g_signal_handler_disconnect (clock, handler);
-  path = vd_ui_test_screenshot (window, name);
   g_test_message ("screenshot: %s", path);
 }
 
@@ -297,27 +270,12 @@ press_shortcut (GtkWidget  *window,
   return FALSE;
 }
 
-static guint
-sample_index (const char *name)
-{
-  const VdSampleCustomer *customers;
-  guint n_customers;
-
-  customers = vd_sample_customers (&n_customers);
-  for (guint i = 0; i < n_customers; i++)
-    {
-      if (strcmp (customers[i].name, name) == 0)
-        return i;
-    }
-
-  g_error ("no sample customer %s", name);
-}
-
 static void
 fill_sample (Fixture    *fixture,
              const char *name)
 {
-  gtk_widget_activate_action (fixture->window, "win.fill-sample", "u", sample_index (name));
+  gtk_widget_activate_action (fixture->window, "win.fill-sample", "u",
+                              vd_ui_test_sample_index (name));
   g_assert_true (vd_form_get_valid (fixture->form));
 }
 
@@ -844,7 +802,8 @@ test_cancel_with_escape (void)
   g_assert_false (press_shortcut (fixture.window, "<Control>Return"));
   gtk_widget_activate_action (fixture.window, "win.resubmit", NULL);
   gtk_widget_activate_action (fixture.window, "win.next-customer", NULL);
-  gtk_widget_activate_action (fixture.window, "win.fill-sample", "u", sample_index ("王建国"));
+  gtk_widget_activate_action (fixture.window, "win.fill-sample", "u",
+                              vd_ui_test_sample_index ("王建国"));
   vd_ui_test_spin (200);
   g_assert_cmpuint (vd_simulator_get_requests_received (simulator), ==, received + 1);
   g_assert_cmpstr (gtk_editable_get_text (row (&fixture, "name")), ==, "李娜");

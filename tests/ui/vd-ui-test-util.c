@@ -1,6 +1,9 @@
 #include "vd-ui-test-util.h"
 
 #include <adwaita.h>
+#include <string.h>
+
+#include "vd-sample-customers.h"
 
 void
 vd_ui_test_init (int    *argc,
@@ -102,4 +105,58 @@ vd_ui_test_screenshot (GtkWidget  *widget,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   return path;
+}
+
+void
+vd_ui_test_wait_drawn (GtkWidget *window,
+                       guint      timeout_ms)
+{
+  vd_ui_test_wait_until (is_drawable, window, timeout_ms);
+}
+
+static void
+on_painted (GdkFrameClock *clock,
+            gpointer       data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+char *
+vd_ui_test_screenshot_drawn (GtkWidget  *widget,
+                             const char *name)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_native (widget));
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong handler;
+
+  vd_ui_test_spin (400);
+  clock = gtk_widget_get_frame_clock (window);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
+  gtk_widget_queue_draw (window);
+  vd_ui_test_wait_until (flag_is_set, &painted, 10000);
+  g_signal_handler_disconnect (clock, handler);
+  return vd_ui_test_screenshot (widget, name);
+}
+
+guint
+vd_ui_test_sample_index (const char *name)
+{
+  const VdSampleCustomer *customers;
+  guint n_customers;
+
+  customers = vd_sample_customers (&n_customers);
+  for (guint i = 0; i < n_customers; i++)
+    {
+      if (strcmp (customers[i].name, name) == 0)
+        return i;
+    }
+
+  g_error ("no sample customer %s", name);
 }

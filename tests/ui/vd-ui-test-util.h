@@ -19,5 +19,15 @@ void     vd_ui_test_spin          (guint ms);
  * (G_TEST_BUILDDIR/screenshots/@name.png). Returns the path. */
 char    *vd_ui_test_screenshot    (GtkWidget  *widget,
                                    const char *name);
+/* The same once animations have settled (400 ms) and the window has drawn one more frame: what
+ * it shows now, even on a machine too slow to have drawn it yet. */
+char    *vd_ui_test_screenshot_drawn (GtkWidget  *widget,
+                                      const char *name);
+/* Iterates the main loop until @window is mapped with a size, at most @timeout_ms. */
+void     vd_ui_test_wait_drawn    (GtkWidget *window,
+                                   guint      timeout_ms);
+/* The index of the training sample customer called @name (for win.fill-sample); fails the
+ * test when there is none. */
+guint    vd_ui_test_sample_index  (const char *name);
 
 G_END_DECLS
