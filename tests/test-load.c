@@ -9,26 +9,12 @@
 #include <glib/gstdio.h>
 
 #include "vd-load-run.h"
+#include "vd-test-util.h"
 
 #define VERIFICATIONS 200
 #define CONCURRENCY   8
 /* A hang fails instead of stalling the suite; the run takes well under a second. */
 #define TIME_LIMIT_US (60 * G_USEC_PER_SEC)
-
-static void
-remove_folder (const char *folder)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      g_assert_no_errno (g_unlink (path));
-    }
-  g_assert_no_errno (g_rmdir (folder));
-}
 
 static void
 run_load (gboolean      add_strays,
@@ -47,7 +33,7 @@ run_load (gboolean      add_strays,
 
   g_assert_true (vd_load_run (&options, report, &error));
   g_assert_no_error (error);
-  remove_folder (folder);
+  g_assert_true (vd_test_remove_folder (folder));
 }
 
 static void

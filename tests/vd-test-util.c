@@ -53,17 +53,21 @@ vd_test_on_done (GObject      *source,
   wait->done = TRUE;
 }
 
-void
+gboolean
 vd_test_remove_folder (const char *folder)
 {
   g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  gboolean removed = TRUE;
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = g_build_filename (folder, name, NULL);
 
-      g_unlink (path);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        removed = vd_test_remove_folder (path) && removed;
+      else
+        removed = g_unlink (path) == 0 && removed;
     }
-  g_rmdir (folder);
+  return g_rmdir (folder) == 0 && removed;
 }

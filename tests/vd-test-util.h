@@ -30,7 +30,7 @@ void vd_test_on_done (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data);
 
-/* Removes @folder and the files in it (a test's temporary folder holds no sub-folders). */
-void vd_test_remove_folder (const char *folder);
+/* Removes @folder and everything in it. Returns FALSE when something could not be removed. */
+gboolean vd_test_remove_folder (const char *folder);
 
 G_END_DECLS

@@ -13,31 +13,14 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 
 #include "vd-load-run.h"
+#include "vd-test-util.h"
 
 #define RSS_CHECKPOINT 1000
 #define RSS_GROWTH_LIMIT_KB (5 * 1024)
-
-/* The scratch folder holds the database and its -wal and -shm files, nothing deeper. */
-static void
-remove_folder (const char *folder)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      if (g_unlink (path) != 0)
-        g_printerr ("bench-load: cannot remove %s: %s\n", path, g_strerror (errno));
-    }
-  g_rmdir (folder);
-}
 
 int
 main (int    argc,
@@ -87,10 +70,11 @@ main (int    argc,
   if (!vd_load_run (&options, &report, &error))
     {
       g_printerr ("bench-load: %s\n", error->message);
-      remove_folder (folder);
+      vd_test_remove_folder (folder);
       return 2;
     }
-  remove_folder (folder);
+  if (!vd_test_remove_folder (folder))
+    g_printerr ("bench-load: cannot remove all of %s\n", folder);
 
   growth_kb = (gint64) report.rss_all_kb - (gint64) report.rss_checkpoint_kb;
   printf ("verifications: %u verifications\n", report.verifications);
