@@ -13,19 +13,11 @@ sanitize="$(dirname "$build")/_build-sanitize"
 
 bash "$top/build-aux/install-deps.sh"
 
-if [ -f "$build/build.ninja" ]; then
-  meson setup --reconfigure "$build" "$top" >/dev/null
-else
-  meson setup "$build" "$top" >/dev/null
-fi
+bash "$top/build-aux/setup-build.sh" "$build"
 ninja -C "$build"
 
-if [ -f "$sanitize/build.ninja" ]; then
-  meson setup --reconfigure "$sanitize" "$top" >/dev/null
-else
-  CC=clang meson setup "$sanitize" "$top" -Dfuzzing=true \
-    -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-fi
+CC=clang bash "$top/build-aux/setup-build.sh" "$sanitize" -Dfuzzing=true \
+  -Db_sanitize=address,undefined -Db_lundef=false
 ninja -C "$sanitize"
 
 logs=(

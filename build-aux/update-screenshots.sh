@@ -9,11 +9,7 @@ build="${VERIFYDESK_BUILD_DIR:-$top/_build}"
 
 bash "$top/build-aux/install-deps.sh"
 
-if [ -f "$build/build.ninja" ]; then
-  meson setup --reconfigure "$build" "$top" >/dev/null
-else
-  meson setup "$build" "$top" >/dev/null
-fi
+bash "$top/build-aux/setup-build.sh" "$build"
 
 shots="$build/tests/screenshots"
 rm -f "$shots"/appstream-*.png
