@@ -69,7 +69,7 @@ struct _VdForm
   GtkWidget     parent_instance;
 
   GtkWidget    *scroller;
-  AdwActionRow *biz_id_row;
+  GtkLabel     *biz_id_label;
   Field         fields[N_FIELDS];
 
   char         *biz_id;
@@ -334,6 +334,10 @@ check_field (VdForm  *self,
 /* A list row with an icon and a line of text, for under a field. Built when first needed: the
  * form has ten of them, a new task shows none, and building them all took a sixth of the
  * counter window's construction at start-up. */
+/* GTK finds a wrapping label's minimum width by laying its text out at width-chars; with none,
+ * at zero width, one character a line: hundreds of shapings for a long message. */
+#define MESSAGE_MIN_CHARS 10
+
 static GtkWidget *
 new_message_row (GtkWidget **icon,
                  GtkWidget **label)
@@ -359,6 +363,7 @@ new_message_row (GtkWidget **icon,
                          "xalign", 0.0f,
                          "wrap", TRUE,
                          "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                         "width-chars", MESSAGE_MIN_CHARS,
                          NULL);
   /* The label's width does not depend on the row's height (vd-width-first-layout.h): in this
    * horizontal box GTK 4.8 would otherwise lay the message out again and again while typing. */
@@ -660,7 +665,7 @@ set_biz_id (VdForm *self,
 {
   g_free (self->biz_id);
   self->biz_id = biz_id;
-  adw_action_row_set_subtitle (self->biz_id_row, biz_id);
+  gtk_label_set_label (self->biz_id_label, biz_id);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BIZ_ID]);
 }
 
@@ -788,11 +793,13 @@ vd_form_class_init (VdFormClass *klass)
                   G_TYPE_NONE, 0);
 
   g_type_ensure (VD_TYPE_IMAGE_ROW);
+  g_type_ensure (VD_TYPE_WIDTH_FIRST_LAYOUT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/verifydesk/VerifyDesk/vd-form.ui");
   gtk_widget_class_bind_template_child (widget_class, VdForm, scroller);
-  gtk_widget_class_bind_template_child (widget_class, VdForm, biz_id_row);
+  gtk_widget_class_bind_template_child (widget_class, VdForm, biz_id_label);
+  gtk_widget_class_bind_template_child_full (widget_class, "biz_id_row", FALSE, 0);
   /* Not kept, but reachable with gtk_widget_get_template_child () (the tests press it). */
   gtk_widget_class_bind_template_child_full (widget_class, "copy_biz_id_button", FALSE, 0);
 

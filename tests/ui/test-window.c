@@ -569,13 +569,22 @@ test_biz_id_copy (void)
   Fixture fixture;
   ClipboardRead read = { NULL, FALSE };
   GtkAdjustment *adjustment;
-  AdwActionRow *biz_id_row;
+  GtkWidget *biz_id_row;
+  GtkWidget *biz_id_label;
 
   fixture_open (&fixture);
 
-  biz_id_row = ADW_ACTION_ROW (form_child (fixture.form, "biz_id_row"));
-  g_assert_cmpstr (adw_action_row_get_subtitle (biz_id_row), ==,
+  /* The row shows the task's BizId and is named by its title for a screen reader. */
+  biz_id_row = form_child (fixture.form, "biz_id_row");
+  biz_id_label = form_child (fixture.form, "biz_id_label");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (biz_id_label)), ==,
                    vd_form_get_biz_id (fixture.form));
+  g_assert_true (gtk_widget_is_ancestor (biz_id_label, biz_id_row));
+  g_assert_true (gtk_widget_get_mapped (biz_id_label));
+  g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (biz_id_row),
+                                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+  g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (biz_id_row),
+                                                   GTK_ACCESSIBLE_RELATION_DESCRIBED_BY));
 
   /* A button activated this way clicks after a short delay (headless-testing.md). */
   gtk_widget_activate (form_child (fixture.form, "copy_biz_id_button"));
@@ -890,6 +899,8 @@ test_next_customer (void)
   g_assert_cmpstr (gtk_editable_get_text (row (&fixture, "biz_type")), ==, "RPMinTest");
   g_assert_cmpstr (vd_form_get_biz_id (fixture.form), !=, biz_id);
   g_assert_cmpuint (strlen (vd_form_get_biz_id (fixture.form)), ==, 36);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (form_child (fixture.form, "biz_id_label"))), ==,
+                   vd_form_get_biz_id (fixture.form));
   g_assert_null (vd_result_view_get_verification (fixture.result_view));
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture.window)),
                                          GTK_WIDGET (row (&fixture, "name"))));
