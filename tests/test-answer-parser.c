@@ -723,6 +723,40 @@ test_json_trailing_content (void)
   g_assert_cmpint (trailing_space->verify_status, ==, 1);
 }
 
+/* Found by fuzz-answer-parser: a \\u escape without four hexadecimal digits, or with half a
+ * UTF-16 surrogate pair, which json-glib 1.6.6 answers with an error and a leaked string buffer.
+ * The parser refuses it first; a whole pair is a character like any other. */
+static void
+test_json_lone_surrogate (void)
+{
+  const char *lone[] = {
+    "{\"Code\":\"+eclpe\\udCar\\udCd.\"}",         /* the fuzzer's input */
+    "{\"Message\":\"\\ud800\"}",                     /* a high half at the end */
+    "{\"Message\":\"\\ud800x\"}",                    /* … before a character */
+    "{\"Message\":\"\\ud800\\u0041\"}",             /* … before another escape */
+    "{\"Message\":\"\\ud800\\ud800\"}",             /* … before another high half */
+    "{\"Message\":\"\\udc00\\ud800\"}",             /* a low half first */
+    "{\"Message\":\"\\uDE00\"}",                     /* a low half alone, upper case */
+    "{\"Message\":\"\\u12\"}",                       /* too few digits */
+    "{\"Message\":\"\\u12g4\"}",                     /* not hexadecimal */
+  };
+  g_autoptr(VdVerifyResult) pair = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lone); i++)
+    {
+      g_autofree char *message = parse_fails (200, lone[i], VD_ANSWER_ERROR_SYNTAX);
+
+      g_assert_cmpstr (message, ==,
+                       "The answer is not valid JSON: a \\u escape in a text is not a "
+                       "character (not four hexadecimal digits, or half a UTF-16 surrogate "
+                       "pair).");
+    }
+
+  /* A pair, a character, and a backslash before the letters "ud800", which are text. */
+  pair = parse_ok (200, "{\"VerifyStatus\":1,\"Message\":\"\\ud83d\\ude00 \\u00e9 \\\\ud800\"}");
+  g_assert_cmpint (pair->verify_status, ==, 1);
+}
+
 static void
 test_truncated_xml (void)
 {
@@ -1156,6 +1190,7 @@ main (int   argc,
   g_test_add_func ("/answer-parser/json-error-quotes-cut-character",
                    test_json_error_quotes_cut_character);
   g_test_add_func ("/answer-parser/json-trailing-content", test_json_trailing_content);
+  g_test_add_func ("/answer-parser/json-lone-surrogate", test_json_lone_surrogate);
   g_test_add_func ("/answer-parser/truncated-xml", test_truncated_xml);
   g_test_add_func ("/answer-parser/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/answer-parser/json-array", test_json_array);

@@ -795,6 +795,56 @@ interpret_answer (guint        http_status,
 
 /* --- JSON --- */
 
+/* The UTF-16 unit of a "\uXXXX" escape at @text (just after the backslash), or -1 when the
+ * @length bytes there hold no such escape. */
+static int
+unicode_escape_at (const char *text,
+                   gsize       length)
+{
+  int unit = 0;
+
+  if (length < 5 || text[0] != 'u')
+    return -1;
+
+  for (guint i = 1; i < 5; i++)
+    {
+      if (!g_ascii_isxdigit (text[i]))
+        return -1;
+      unit = unit * 16 + g_ascii_xdigit_value (text[i]);
+    }
+
+  return unit;
+}
+
+#define IS_HIGH_SURROGATE(unit) ((unit) >= 0xD800 && (unit) <= 0xDBFF)
+#define IS_LOW_SURROGATE(unit)  ((unit) >= 0xDC00 && (unit) <= 0xDFFF)
+
+/* How many bytes after a backslash in a string its "\\u" escape takes: 5 for a character, 11
+ * for a UTF-16 surrogate pair (both escapes); 0 when it is broken: not four hexadecimal digits,
+ * or half a surrogate pair without the other half; -1 for an escape other than "\\u". json-glib
+ * 1.6.6 reads the four digits unchecked and leaks its string buffer on the surrogate error this
+ * can produce (found by fuzz-answer-parser). */
+static int
+unicode_escape_length (const char *text,
+                       gsize       length)
+{
+  int unit;
+
+  if (length == 0 || text[0] != 'u')
+    return -1;
+
+  unit = unicode_escape_at (text, length);
+  if (unit < 0 || IS_LOW_SURROGATE (unit))
+    return 0;
+  if (!IS_HIGH_SURROGATE (unit))
+    return 5;
+  if (length < 11 || text[5] != '\\' || !IS_LOW_SURROGATE (unicode_escape_at (text + 6,
+                                                                              length - 6)))
+    return 0;
+
+  return 11;
+}
+
 /* json-glib parses recursively: refuse deep nesting before it sees the text. It also reads
  * "{…}{…}" without complaint, so refuse anything after the first value closes. */
 static gboolean
@@ -825,7 +875,21 @@ check_json_structure (const char  *text,
       if (in_string)
         {
           if (escaped)
-            escaped = FALSE;
+            {
+              int escape_length = unicode_escape_length (text + i, length - i);
+
+              escaped = FALSE;
+              if (escape_length == 0)
+                {
+                  g_set_error_literal (error, VD_ANSWER_ERROR, VD_ANSWER_ERROR_SYNTAX,
+                                       _("The answer is not valid JSON: a \\u escape in a text "
+                                         "is not a character (not four hexadecimal digits, or "
+                                         "half a UTF-16 surrogate pair)."));
+                  return FALSE;
+                }
+              if (escape_length > 0)
+                i += escape_length - 1;
+            }
           else if (c == '\\')
             escaped = TRUE;
           else if (c == '"')
