@@ -962,14 +962,9 @@ collect_separators (GskRenderNode *node,
 static void
 assert_separators_one_colour (GtkWidget *window)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderNode) node = vd_ui_test_snapshot (window);
   g_autoptr(GPtrArray) separators = g_ptr_array_new ();
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (window),
-                          gtk_widget_get_height (window));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
   collect_separators (node, separators);
 

@@ -61,10 +61,8 @@ is_drawable (gpointer data)
          gtk_widget_get_width (window) > 0 && gtk_widget_get_height (window) > 0;
 }
 
-/* Draws @window's current content into a render node; NULL while it has nothing to draw yet
- * (a window mapped a moment ago on a loaded machine). */
-static GskRenderNode *
-snapshot_window (GtkWidget *window)
+GskRenderNode *
+vd_ui_test_snapshot (GtkWidget *window)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
@@ -91,7 +89,7 @@ vd_ui_test_screenshot (GtkWidget  *widget,
   int height;
 
   vd_ui_test_wait_until (is_drawable, window, 20000);
-  while ((node = snapshot_window (window)) == NULL)
+  while ((node = vd_ui_test_snapshot (window)) == NULL)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("the window %s drew nothing within 20 s", name);

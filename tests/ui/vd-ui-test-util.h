@@ -15,6 +15,9 @@ void     vd_ui_test_wait_until    (gboolean (*predicate) (gpointer data),
                                    guint      timeout_ms);
 /* Iterates the main loop for @ms milliseconds. */
 void     vd_ui_test_spin          (guint ms);
+/* Draws @window's current content into a render node (transfer full); NULL while it has
+ * nothing to draw yet (a window mapped a moment ago on a loaded machine). */
+GskRenderNode *vd_ui_test_snapshot (GtkWidget *window);
 /* Renders @widget's window in-process and writes it as a PNG into the build folder
  * (G_TEST_BUILDDIR/screenshots/@name.png). Returns the path. */
 char    *vd_ui_test_screenshot    (GtkWidget  *widget,
