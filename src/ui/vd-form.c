@@ -331,13 +331,13 @@ check_field (VdForm  *self,
     }
 }
 
-/* A list row with an icon and a line of text, for under a field. Built when first needed: the
- * form has ten of them, a new task shows none, and building them all took a sixth of the
- * counter window's construction at start-up. */
 /* GTK finds a wrapping label's minimum width by laying its text out at width-chars; with none,
  * at zero width, one character a line: hundreds of shapings for a long message. */
 #define MESSAGE_MIN_CHARS 10
 
+/* A list row with an icon and a line of text, for under a field. Built when first needed: the
+ * form has ten of them, a new task shows none, and building them all took a sixth of the
+ * counter window's construction at start-up. */
 static GtkWidget *
 new_message_row (GtkWidget **icon,
                  GtkWidget **label)
